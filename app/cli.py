@@ -1,0 +1,128 @@
+"""The `consult` command: serve, migrate, import and export content."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from sqlalchemy import func
+from sqlmodel import select
+
+from app.config import ConfigError, Settings, load_settings
+from app.db import SchemaBehindError, check_schema, make_engine, migrate, session_scope
+from app.models import Article
+
+Command = Callable[[argparse.Namespace, Settings], int]
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    """Run the site with uvicorn."""
+    import uvicorn
+
+    settings.resolved_secret_key()  # fail now, with one line, rather than in every worker
+    engine = make_engine(settings.database_url)
+    try:
+        check_schema(engine)
+    finally:
+        engine.dispose()
+    uvicorn.run(
+        "app.main:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        proxy_headers=True,
+        forwarded_allow_ips=os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+        log_level="info",
+        access_log=False,
+        server_header=False,
+    )
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
+    """Bring the database schema up to date."""
+    migrate(settings.database_url, args.revision)
+    print(f"database migrated to {args.revision}")
+    return 0
+
+
+def cmd_content_import(args: argparse.Namespace, settings: Settings) -> int:
+    """Import content files; report what changed and every file that was skipped."""
+    from app.publishing.content_files import import_content
+
+    content_dir = Path(args.dir) if args.dir else settings.content_dir
+    engine = make_engine(settings.database_url)
+    with session_scope(engine) as session:
+        if args.if_empty and session.exec(select(func.count()).select_from(Article)).one():
+            print("database already has articles; nothing imported")
+            return 0
+        report = import_content(
+            session=session, content_dir=content_dir, media_dir=settings.media_dir, tz=settings.tz
+        )
+    engine.dispose()
+    print(
+        f"{report.changes} changes: {report.created} created, {report.updated} updated, "
+        f"{report.unchanged} unchanged, {report.topics_changed} topics changed"
+    )
+    for error in report.errors:
+        print(f"skipped {error}", file=sys.stderr)
+    return 1 if report.errors else 0
+
+
+def cmd_content_export(args: argparse.Namespace, settings: Settings) -> int:
+    """Write published columns and topics out as content files."""
+    from app.publishing.content_export import export_content
+
+    engine = make_engine(settings.database_url)
+    with session_scope(engine) as session:
+        count = export_content(
+            session=session, target=Path(args.dir), media_dir=settings.media_dir, tz=settings.tz
+        )
+    engine.dispose()
+    print(f"exported {count} columns to {args.dir}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="consult", description="Ethics Consult site tools.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="run the web server")
+    serve.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+    serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    serve.add_argument("--workers", type=int, default=1)
+    serve.set_defaults(handler=cmd_serve)
+
+    migrate_cmd = commands.add_parser("migrate", help="bring the database schema up to date")
+    migrate_cmd.add_argument("--revision", default="head")
+    migrate_cmd.set_defaults(handler=cmd_migrate)
+
+    content = commands.add_parser("content", help="import or export content files")
+    content_commands = content.add_subparsers(dest="content_command", required=True)
+    importer = content_commands.add_parser("import", help="import columns, topics and images")
+    importer.add_argument("dir", nargs="?", default=None)
+    importer.add_argument("--if-empty", action="store_true", help="only when there are no articles")
+    importer.set_defaults(handler=cmd_content_import)
+    exporter = content_commands.add_parser("export", help="export published columns and topics")
+    exporter.add_argument("dir")
+    exporter.set_defaults(handler=cmd_content_export)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings()
+        handler: Command = args.handler
+        return handler(args, settings)
+    except (ConfigError, SchemaBehindError) as exc:
+        print(f"consult: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,157 @@
+"""The application factory: settings in, a ready FastAPI app out."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app import __version__
+from app.config import Settings, load_settings
+from app.db import check_schema, make_engine
+from app.publishing import api as publishing_api
+from app.publishing import feeds as publishing_feeds
+from app.publishing import routes as publishing_routes
+from app.publishing.pages import load_pages
+from app.publishing.popularity import ViewCounter
+from app.security import SecurityHeadersMiddleware
+from app.templating import STATIC_DIR, templates
+
+log = logging.getLogger("consult")
+VIEW_FLUSH_SECONDS = 30
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the site for these settings (from the environment when none are given)."""
+    settings = settings or load_settings()
+    secret_key = settings.resolved_secret_key()
+    engine = make_engine(settings.database_url)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        try:
+            check_schema(engine)
+        except Exception:
+            engine.dispose()
+            raise
+        tasks = (
+            [asyncio.create_task(_flush_views_forever(app))] if settings.background_tasks else []
+        )
+        try:
+            yield
+        finally:
+            for task in tasks:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+            with contextlib.suppress(OperationalError):
+                app.state.view_counter.flush(engine)
+            engine.dispose()
+
+    app = FastAPI(
+        title=settings.site_name,
+        version=__version__,
+        lifespan=lifespan,
+        docs_url=None if settings.is_production else "/docs",
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.secret_key = secret_key
+    app.state.engine = engine
+    app.state.view_counter = ViewCounter()
+    app.state.pages = load_pages(settings.content_dir)
+    app.add_middleware(SecurityHeadersMiddleware, production=settings.is_production)
+    settings.media_dir.mkdir(parents=True, exist_ok=True)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.mount("/media", StaticFiles(directory=settings.media_dir), name="media")
+    app.add_api_route("/healthz", healthz, methods=["GET"], include_in_schema=False)
+    _add_error_pages(app)
+    app.include_router(publishing_api.router)
+    app.include_router(publishing_feeds.router)
+    # The public router ends with the catch-all for static pages, so it goes last.
+    app.include_router(publishing_routes.router)
+    return app
+
+
+async def healthz(request: Request) -> JSONResponse:
+    """200 when the database answers, 503 when it does not."""
+    try:
+        with request.app.state.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except OperationalError:
+        return JSONResponse({"status": "unavailable", "database": "down"}, status_code=503)
+    return JSONResponse({"status": "ok", "database": "ok"}, headers={"Cache-Control": "no-store"})
+
+
+async def _flush_views_forever(app: FastAPI) -> None:
+    while True:
+        await asyncio.sleep(VIEW_FLUSH_SECONDS)
+        try:
+            await asyncio.to_thread(app.state.view_counter.flush, app.state.engine)
+        except OperationalError:
+            log.warning("view counts not saved yet: database busy")
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def error_page(
+    request: Request, status_code: int, headers: dict[str, str] | None = None
+) -> Response:
+    """The site's own page for an HTTP error."""
+    return templates.TemplateResponse(
+        request,
+        "public/error.html",
+        {"status_code": status_code},
+        status_code=status_code,
+        headers={"Cache-Control": "no-store", **(headers or {})},
+    )
+
+
+def _add_error_pages(app: FastAPI) -> None:
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if _wants_json(request):
+            return JSONResponse(
+                {"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers
+            )
+        return error_page(request, exc.status_code, dict(exc.headers or {}))
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+        if _wants_json(request):
+            errors = [
+                {"field": ".".join(str(p) for p in e["loc"][1:]), "message": e["msg"]}
+                for e in exc.errors()
+            ]
+            return JSONResponse({"detail": "Invalid request.", "errors": errors}, status_code=422)
+        return error_page(request, 400)
+
+    @app.exception_handler(OperationalError)
+    async def database_unavailable(request: Request, exc: OperationalError) -> Response:
+        log.error("database unavailable: %s", exc.__class__.__name__)
+        if _wants_json(request):
+            return JSONResponse(
+                {"detail": "The database is busy; try again shortly."},
+                status_code=503,
+                headers={"Retry-After": "5"},
+            )
+        return error_page(request, 503, {"Retry-After": "5"})
+
+    @app.exception_handler(Exception)
+    async def server_error(request: Request, exc: Exception) -> Response:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        if _wants_json(request):
+            return JSONResponse({"detail": "Something went wrong on our side."}, status_code=500)
+        return error_page(request, 500)

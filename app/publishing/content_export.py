@@ -1,0 +1,73 @@
+"""Write published columns, topics and their images back out as content files."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import datetime, time
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import yaml
+from sqlmodel import Session, col, select
+
+from app.editorial.articles import article_topic_names
+from app.models import Article, Topic
+from app.publishing.content_files import ANSWER_SEPARATOR
+
+
+def export_content(*, session: Session, target: Path, media_dir: Path, tz: ZoneInfo) -> int:
+    """Export every published article and all topics; returns the number of columns written."""
+    columns_dir = target / "columns"
+    images_dir = columns_dir / "images"
+    images_dir.mkdir(parents=True, exist_ok=True)
+    topics = session.exec(select(Topic).order_by(col(Topic.name))).all()
+    topic_entries = [{"name": t.name, "slug": t.slug, "description": t.description} for t in topics]
+    (target / "topics.yaml").write_text(_dump(topic_entries), encoding="utf-8")
+    articles = session.exec(
+        select(Article).where(Article.status == "published").order_by(col(Article.slug))
+    ).all()
+    for article in articles:
+        assert article.id is not None
+        meta = _front_matter(
+            article, article_topic_names(session=session, article_id=article.id), tz
+        )
+        if article.hero_path:
+            suffix = Path(article.hero_path).suffix
+            shutil.copyfile(media_dir / article.hero_path, images_dir / f"{article.slug}{suffix}")
+            meta["hero"] = f"images/{article.slug}{suffix}"
+            meta["hero_alt"] = article.hero_alt
+        text = (
+            f"---\n{_dump(meta)}---\n{article.letter_md}\n{ANSWER_SEPARATOR}\n{article.answer_md}\n"
+        )
+        (columns_dir / f"{article.slug}.md").write_text(text, encoding="utf-8")
+    return len(articles)
+
+
+def _front_matter(article: Article, topics: list[str], tz: ZoneInfo) -> dict[str, Any]:
+    assert article.published_at is not None
+    meta: dict[str, Any] = {
+        "title": article.title,
+        "slug": article.slug,
+        "date": _date_value(article.published_at, tz),
+        "topics": topics,
+        "signoff": article.signoff,
+        "byline": article.byline,
+        "summary": article.summary,
+    }
+    if article.callout_title and article.callout_text and article.callout_url:
+        meta["callout"] = {
+            "title": article.callout_title,
+            "text": article.callout_text,
+            "url": article.callout_url,
+        }
+    return meta
+
+
+def _date_value(moment: datetime, tz: ZoneInfo) -> Any:
+    local = moment.astimezone(tz)
+    return local.date() if local.time() == time(0, 0) else local.isoformat()
+
+
+def _dump(data: Any) -> str:
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)

@@ -1,0 +1,282 @@
+"""Columns, topics and pages as files: import (idempotent, by slug) and export (round-trips)."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import yaml
+from PIL import Image
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    HttpUrl,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
+from sqlmodel import Session, select
+
+from app.editorial.articles import (
+    ArticleFields,
+    apply_fields,
+    article_topic_names,
+    ensure_topic,
+    publish_imported,
+)
+from app.markdown import slugify
+from app.models import Article, Topic
+
+ANSWER_SEPARATOR = "---answer---"
+
+
+class ContentError(ValueError):
+    """A content file that cannot be imported; the message names the file and the field."""
+
+
+class Callout(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    title: str = Field(min_length=1, max_length=120)
+    text: str = Field(min_length=1, max_length=300)
+    url: HttpUrl
+
+
+class ColumnMeta(BaseModel):
+    """The front matter of a column file."""
+
+    model_config = ConfigDict(extra="forbid")
+    title: str = Field(min_length=1, max_length=200)
+    slug: str = Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=120)
+    date: datetime | date
+    topics: list[str] = Field(min_length=1)
+    signoff: str = Field(min_length=1, max_length=60)
+    byline: str = Field(min_length=1, max_length=120)
+    summary: str = Field(min_length=1, max_length=400)
+    hero: str | None = None
+    hero_alt: str | None = Field(default=None, max_length=300, validate_default=True)
+    callout: Callout | None = None
+
+    @field_validator("hero_alt")
+    @classmethod
+    def _alt_with_hero(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if info.data.get("hero") and not (value or "").strip():
+            raise ValueError("alt text is required when hero is set")
+        return value
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    topics_changed: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def changes(self) -> int:
+        return self.created + self.updated + self.topics_changed
+
+
+def split_front_matter(source: str) -> tuple[dict[str, Any], str]:
+    """The YAML front matter (as a dict) and the body of a Markdown file."""
+    if not source.startswith("---"):
+        raise ContentError("front matter: the file must start with a '---' line")
+    _, _, rest = source.partition("\n")
+    meta_text, sep, body = rest.partition("\n---\n")
+    if not sep:
+        raise ContentError("front matter: no closing '---' line")
+    try:
+        meta = yaml.safe_load(meta_text) or {}
+    except yaml.YAMLError as exc:
+        raise ContentError(f"front matter: not valid YAML ({exc.__class__.__name__})") from exc
+    if not isinstance(meta, dict):
+        raise ContentError("front matter: expected 'field: value' lines")
+    return meta, body
+
+
+def parse_column(path: Path) -> tuple[ColumnMeta, str, str]:
+    """A column file's metadata, letter and answer; ContentError names what is wrong."""
+    meta, body = split_front_matter(path.read_text(encoding="utf-8"))
+    try:
+        column = ColumnMeta.model_validate(meta)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "front matter"
+        raise ContentError(f"field '{where}': {first['msg']}") from exc
+    letter, sep, answer = body.partition(f"\n{ANSWER_SEPARATOR}\n")
+    if not sep:
+        raise ContentError(f"body: no '{ANSWER_SEPARATOR}' line between the letter and the answer")
+    if not letter.strip() or not answer.strip():
+        raise ContentError("body: the letter and the answer must both have text")
+    return column, letter.strip(), answer.strip()
+
+
+def import_content(
+    *, session: Session, content_dir: Path, media_dir: Path, tz: ZoneInfo
+) -> ImportReport:
+    """Import topics.yaml and columns/*.md; files with errors are reported and skipped."""
+    report = ImportReport()
+    _import_topics(session=session, content_dir=content_dir, report=report)
+    for path in sorted((content_dir / "columns").glob("*.md")):
+        try:
+            column, letter, answer = parse_column(path)
+            _import_column(
+                session=session,
+                path=path,
+                column=column,
+                letter=letter,
+                answer=answer,
+                media_dir=media_dir,
+                tz=tz,
+                report=report,
+            )
+        except ContentError as exc:
+            report.errors.append(f"{path}: {exc}")
+    return report
+
+
+def _import_topics(*, session: Session, content_dir: Path, report: ImportReport) -> None:
+    path = content_dir / "topics.yaml"
+    if not path.exists():
+        return
+    try:
+        entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    except yaml.YAMLError:
+        report.errors.append(f"{path}: not valid YAML")
+        return
+    for number, entry in enumerate(entries, start=1):
+        if not isinstance(entry, dict) or not str(entry.get("name", "")).strip():
+            report.errors.append(f"{path}: entry {number}: field 'name' is required")
+            continue
+        before = session.exec(select(Topic).where(Topic.name == entry["name"])).first()
+        old = (before.name, before.description) if before else None
+        topic = ensure_topic(
+            session=session,
+            name=str(entry["name"]),
+            description=str(entry.get("description", "")).strip(),
+        )
+        if old != (topic.name, topic.description):
+            report.topics_changed += 1
+    session.flush()
+
+
+def _import_column(
+    *,
+    session: Session,
+    path: Path,
+    column: ColumnMeta,
+    letter: str,
+    answer: str,
+    media_dir: Path,
+    tz: ZoneInfo,
+    report: ImportReport,
+) -> None:
+    hero_path, width, height = None, None, None
+    if column.hero:
+        hero_path, width, height = store_image(path.parent / column.hero, media_dir)
+    fields = ArticleFields(
+        title=column.title,
+        slug=column.slug,
+        letter_md=letter,
+        answer_md=answer,
+        summary=column.summary,
+        signoff=column.signoff,
+        byline=column.byline,
+        topics=column.topics,
+        hero_path=hero_path,
+        hero_alt=column.hero_alt or "",
+        hero_width=width,
+        hero_height=height,
+        callout_title=column.callout.title if column.callout else None,
+        callout_text=column.callout.text if column.callout else None,
+        callout_url=str(column.callout.url) if column.callout else None,
+    )
+    published_at = _as_datetime(column.date, tz)
+    article = session.exec(select(Article).where(Article.slug == column.slug)).first()
+    if article is not None and _unchanged(session, article, fields, published_at):
+        report.unchanged += 1
+        return
+    if article is None:
+        article = Article(title=column.title, slug=column.slug)
+        report.created += 1
+    else:
+        article.version += 1
+        report.updated += 1
+    apply_fields(session=session, article=article, fields=fields)
+    publish_imported(session=session, article=article, published_at=published_at)
+
+
+def _unchanged(
+    session: Session, article: Article, fields: ArticleFields, published_at: datetime
+) -> bool:
+    assert article.id is not None
+    current = (
+        article.title,
+        article.summary,
+        article.letter_md,
+        article.answer_md,
+        article.signoff,
+        article.byline,
+        article.hero_path,
+        article.hero_alt,
+        article.callout_title,
+        article.callout_text,
+        article.callout_url,
+        article.published_at,
+        article.status,
+        sorted(
+            slugify(name) for name in article_topic_names(session=session, article_id=article.id)
+        ),
+    )
+    wanted = (
+        fields.title,
+        fields.summary,
+        fields.letter_md,
+        fields.answer_md,
+        fields.signoff,
+        fields.byline,
+        fields.hero_path,
+        fields.hero_alt,
+        fields.callout_title,
+        fields.callout_text,
+        fields.callout_url,
+        published_at,
+        "published",
+        sorted({slugify(name) for name in fields.topics if name.strip()}),
+    )
+    return current == wanted
+
+
+def _as_datetime(value: datetime | date, tz: ZoneInfo) -> datetime:
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=tz)
+    return datetime.combine(value, time(0, 0), tzinfo=tz)
+
+
+def store_image(source: Path, media_dir: Path) -> tuple[str, int, int]:
+    """Copy a checked image into the media folder under a name made from its bytes."""
+    if not source.is_file():
+        raise ContentError(f"field 'hero': no image at {source}")
+    data = source.read_bytes()
+    try:
+        with Image.open(source) as image:
+            image.verify()
+        with Image.open(source) as image:
+            width, height = image.size
+            kind = (image.format or "").lower()
+    except Exception as exc:
+        raise ContentError(f"field 'hero': {source.name} is not a readable image") from exc
+    if kind not in ("jpeg", "png", "webp"):
+        raise ContentError(f"field 'hero': {source.name} must be JPEG, PNG or WebP")
+    name = f"{hashlib.sha256(data).hexdigest()[:20]}.{'jpg' if kind == 'jpeg' else kind}"
+    media_dir.mkdir(parents=True, exist_ok=True)
+    target = media_dir / name
+    if not target.exists():
+        shutil.copyfile(source, target)
+    return name, width, height

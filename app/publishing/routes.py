@@ -1,0 +1,156 @@
+"""Public pages: home, articles, topics, search and static pages."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from fastapi import APIRouter, HTTPException, Query, Request, Response
+from fastapi.responses import RedirectResponse
+
+from app.config import Settings
+from app.deps import SessionDep, SettingsDep
+from app.publishing import service
+from app.publishing.http import cacheable
+from app.publishing.search import search_articles
+from app.templating import templates
+
+router = APIRouter()
+PageNumber = Query(1, ge=1, le=10_000)
+
+
+def render_public(
+    request: Request, template: str, context: dict[str, object], status_code: int = 200
+) -> Response:
+    """Render a public page as a cacheable response."""
+    rendered = templates.TemplateResponse(request, template, context)
+    settings = request.app.state.settings
+    return cacheable(
+        request,
+        bytes(rendered.body),
+        media_type="text/html; charset=utf-8",
+        max_age=settings.public_max_age,
+        status_code=status_code,
+    )
+
+
+@router.get("/", include_in_schema=False)
+def home(
+    request: Request, session: SessionDep, settings: SettingsDep, page: int = PageNumber
+) -> Response:
+    listing = service.list_published(session=session, page=page, size=settings.page_size)
+    if page > 1 and not listing.items:
+        raise HTTPException(404)
+    ids = [a.id for a in listing.items if a.id is not None]
+    return render_public(
+        request,
+        "public/home.html",
+        {
+            "listing": listing,
+            "topics_by_article": service.topics_for(session=session, article_ids=ids),
+            "popular": service.popular_articles(session=session, today=_today(settings)),
+            "topics": service.list_topics(session=session),
+        },
+    )
+
+
+@router.get("/columns/{slug}", include_in_schema=False)
+def article_page(
+    request: Request, slug: str, session: SessionDep, settings: SettingsDep
+) -> Response:
+    article = service.get_published_article(session=session, slug=slug)
+    if article is None:
+        new_slug = service.find_redirect(session=session, kind="article", slug=slug)
+        if new_slug:
+            return RedirectResponse(f"/columns/{new_slug}", status_code=301)
+        raise HTTPException(404)
+    assert article.id is not None
+    request.app.state.view_counter.record(article.id, _today(settings))
+    related = service.related_articles(session=session, article=article)
+    return render_public(
+        request,
+        "public/article.html",
+        {
+            "article": article,
+            "topics": service.topics_for(session=session, article_ids=[article.id])[article.id],
+            "related": related,
+            "popular": [
+                a
+                for a in service.popular_articles(session=session, today=_today(settings))
+                if a.id != article.id
+            ][:4],
+            "canonical": f"{settings.base_url}/columns/{article.slug}",
+        },
+    )
+
+
+@router.get("/topics", include_in_schema=False)
+def topics_index(request: Request, session: SessionDep) -> Response:
+    return render_public(
+        request, "public/topics.html", {"topics": service.list_topics(session=session)}
+    )
+
+
+@router.get("/topics/{slug}", include_in_schema=False)
+def topic_page(
+    request: Request, slug: str, session: SessionDep, settings: SettingsDep, page: int = PageNumber
+) -> Response:
+    topic = service.get_topic(session=session, slug=slug)
+    if topic is None:
+        new_slug = service.find_redirect(session=session, kind="topic", slug=slug)
+        if new_slug:
+            return RedirectResponse(f"/topics/{new_slug}", status_code=301)
+        raise HTTPException(404)
+    listing = service.list_published(
+        session=session, page=page, size=settings.page_size, topic_id=topic.id
+    )
+    if page > 1 and not listing.items:
+        raise HTTPException(404)
+    ids = [a.id for a in listing.items if a.id is not None]
+    return render_public(
+        request,
+        "public/topic.html",
+        {
+            "topic": topic,
+            "listing": listing,
+            "topics_by_article": service.topics_for(session=session, article_ids=ids),
+        },
+    )
+
+
+@router.get("/search", include_in_schema=False)
+def search_page(
+    request: Request,
+    session: SessionDep,
+    q: str = Query("", max_length=500),
+    page: int = PageNumber,
+) -> Response:
+    size = 20
+    hits = search_articles(session, q, limit=size + 1, offset=(page - 1) * size)
+    articles = service.articles_by_ids(session=session, ids=[h.article_id for h in hits[:size]])
+    snippets = {h.article_id: h.snippet_html for h in hits}
+    return render_public(
+        request,
+        "public/search.html",
+        {
+            "q": q.strip(),
+            "articles": articles,
+            "snippets": snippets,
+            "page": page,
+            "has_next": len(hits) > size,
+            "topics_by_article": service.topics_for(
+                session=session, article_ids=[a.id for a in articles if a.id]
+            ),
+        },
+    )
+
+
+def _today(settings: Settings) -> date:
+    return datetime.now(settings.tz).date()
+
+
+@router.get("/{page_slug}", include_in_schema=False)
+def static_page(request: Request, page_slug: str) -> Response:
+    page = request.app.state.pages.get(page_slug)
+    if page is None:
+        raise HTTPException(404)
+    return render_public(request, "public/page.html", {"page": page})

@@ -1,0 +1,117 @@
+"""Full-text search of published articles: SQLite FTS5 (bm25) or PostgreSQL tsvector, one API."""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import text
+from sqlmodel import Session
+
+from app.markdown import plain_text
+from app.models import Article
+
+MAX_QUERY_TERMS = 12
+_WORD = re.compile(r"\w+", re.UNICODE)
+# Private-use markers survive escaping and are swapped for <mark> afterwards.
+_OPEN, _CLOSE = "\ue000", "\ue001"
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    article_id: int
+    snippet_html: str
+
+
+def query_terms(query: str) -> list[str]:
+    """The words of a visitor's query; punctuation and operators are ignored."""
+    return _WORD.findall(query.lower())[:MAX_QUERY_TERMS]
+
+
+def index_article(session: Session, article: Article) -> None:
+    """Put a published article in the index (or take it out when it is not published)."""
+    assert article.id is not None
+    remove_from_index(session, article.id)
+    if article.status != "published":
+        return
+    params = {
+        "id": article.id,
+        "title": article.title,
+        "summary": article.summary,
+        "letter": plain_text(article.letter_md),
+        "answer": plain_text(article.answer_md),
+    }
+    if _is_sqlite(session):
+        session.execute(
+            text(
+                "INSERT INTO article_search (rowid, title, summary, letter, answer) "
+                "VALUES (:id, :title, :summary, :letter, :answer)"
+            ),
+            params,
+        )
+    else:
+        session.execute(
+            text(
+                "INSERT INTO article_search (article_id, title, summary, letter, answer, document) "
+                "VALUES (:id, :title, :summary, :letter, :answer, "
+                "setweight(to_tsvector('english', :title), 'A') || "
+                "setweight(to_tsvector('english', :summary), 'B') || "
+                "setweight(to_tsvector('english', :answer), 'C') || "
+                "setweight(to_tsvector('english', :letter), 'D'))"
+            ),
+            params,
+        )
+
+
+def remove_from_index(session: Session, article_id: int) -> None:
+    """Take an article out of the index."""
+    column = "rowid" if _is_sqlite(session) else "article_id"
+    session.execute(text(f"DELETE FROM article_search WHERE {column} = :id"), {"id": article_id})  # noqa: S608
+
+
+def search_articles(
+    session: Session, query: str, *, limit: int = 20, offset: int = 0
+) -> list[SearchHit]:
+    """Published articles matching every word of the query, best first, with a marked snippet."""
+    terms = query_terms(query)
+    if not terms:
+        return []
+    if _is_sqlite(session):
+        # Each word quoted as a string: FTS5 operators in the query are never interpreted.
+        match = " ".join('"' + t.replace('"', '""') + '"' for t in terms)
+        rows = session.execute(
+            text(
+                "SELECT rowid, snippet(article_search, -1, :o, :c, ' … ', 24) "
+                "FROM article_search WHERE article_search MATCH :match "
+                "ORDER BY bm25(article_search, 10.0, 5.0, 1.0, 2.0) LIMIT :limit OFFSET :offset"
+            ),
+            {"o": _OPEN, "c": _CLOSE, "match": match, "limit": limit, "offset": offset},
+        ).all()
+    else:
+        rows = session.execute(
+            text(
+                "SELECT article_id, ts_headline('english',"
+                " summary || ' ' || answer || ' ' || letter, q, :options) "
+                "FROM article_search, plainto_tsquery('english', :q) AS q "
+                "WHERE document @@ q ORDER BY ts_rank_cd(document, q) DESC, article_id DESC "
+                "LIMIT :limit OFFSET :offset"
+            ),
+            {
+                "q": " ".join(terms),
+                "options": f"StartSel={_OPEN}, StopSel={_CLOSE}, MaxWords=30, MinWords=12, "
+                'MaxFragments=2, FragmentDelimiter=" … "',
+                "limit": limit,
+                "offset": offset,
+            },
+        ).all()
+    return [SearchHit(article_id=row[0], snippet_html=_mark(row[1])) for row in rows]
+
+
+def _mark(snippet: str) -> str:
+    escaped = html.escape(snippet.replace("\x00", ""))
+    return escaped.replace(_OPEN, "<mark>").replace(_CLOSE, "</mark>")
+
+
+def _is_sqlite(session: Session) -> bool:
+    return session.get_bind().dialect.name == "sqlite"

@@ -1,0 +1,109 @@
+"""Migrations and models agree, and migrations run both ways on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from fastapi.testclient import TestClient
+from sqlalchemy import inspect, text
+from sqlmodel import SQLModel
+
+from app.db import (
+    SchemaBehindError,
+    alembic_config,
+    head_revision,
+    include_object,
+    make_engine,
+    migrate,
+)
+from app.main import create_app
+from tests.conftest import DatabaseFactory, make_settings
+
+
+def _diff(url: str) -> list[object]:
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        context = MigrationContext.configure(
+            connection, opts={"include_object": include_object, "compare_type": True}
+        )
+        diff = compare_metadata(context, SQLModel.metadata)
+    engine.dispose()
+    return list(diff)
+
+
+def test_migrating_an_empty_database_gives_exactly_the_models(
+    databases: DatabaseFactory, backend: str
+) -> None:
+    url = databases.fresh(backend, migrated=False)
+    migrate(url)
+    assert _diff(url) == []
+    engine = make_engine(url)
+    tables = set(inspect(engine).get_table_names())
+    engine.dispose()
+    assert {"article", "topic", "article_topic", "article_view", "site_state"} <= tables
+    assert "article_search" in tables
+
+
+def test_upgrade_downgrade_upgrade_with_data(databases: DatabaseFactory, backend: str) -> None:
+    url = databases.fresh(backend, migrated=False)
+    config = alembic_config(url)
+    command.upgrade(config, "head")
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO topic (slug, name, description, created_at) "
+                "VALUES ('safety', 'Safety', 'd', CURRENT_TIMESTAMP)"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO article (slug, title, summary, letter_md, letter_html, signoff,"
+                " answer_md, answer_html, byline, hero_alt, reading_minutes, status, created_at,"
+                " updated_at, version)"
+                " VALUES ('a', 'A', '', 'l', '<p>l</p>', 's', 'a', '<p>a</p>', 'b', '', 1, 'draft',"
+                " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1)"
+            )
+        )
+        connection.execute(text("INSERT INTO article_topic (article_id, topic_id) VALUES (1, 1)"))
+    engine.dispose()
+    command.downgrade(config, "base")
+    command.upgrade(config, "head")
+    assert _diff(url) == []
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM article")).scalar() == 0
+    engine.dispose()
+
+
+def test_server_refuses_a_database_that_is_behind(
+    databases: DatabaseFactory, backend: str, tmp_path: Path
+) -> None:
+    url = databases.fresh(backend, migrated=False)
+    app = create_app(make_settings(url, tmp_path / "var"))
+    with pytest.raises(SchemaBehindError, match="consult migrate"), TestClient(app):
+        pass
+
+
+def test_sqlite_connections_are_durable_and_checked(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'p.db'}")
+    with engine.connect() as connection:
+        pragma = {
+            name: connection.exec_driver_sql(f"PRAGMA {name}").scalar()
+            for name in ("journal_mode", "synchronous", "busy_timeout", "foreign_keys")
+        }
+    engine.dispose()
+    assert pragma == {
+        "journal_mode": "wal",
+        "synchronous": 2,
+        "busy_timeout": 10000,
+        "foreign_keys": 1,
+    }
+
+
+def test_head_revision_is_known() -> None:
+    assert head_revision() is not None
