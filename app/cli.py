@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from sqlalchemy import func
+from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from app.config import ConfigError, Settings, load_settings
@@ -18,16 +19,23 @@ from app.models import Article
 Command = Callable[[argparse.Namespace, Settings], int]
 
 
+def migrated_engine(settings: Settings) -> Engine:
+    """An engine for a database that is at the code's schema (else SchemaBehindError)."""
+    engine = make_engine(settings.database_url)
+    try:
+        check_schema(engine)
+    except Exception:
+        engine.dispose()
+        raise
+    return engine
+
+
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     """Run the site with uvicorn."""
     import uvicorn
 
     settings.resolved_secret_key()  # fail now, with one line, rather than in every worker
-    engine = make_engine(settings.database_url)
-    try:
-        check_schema(engine)
-    finally:
-        engine.dispose()
+    migrated_engine(settings).dispose()
     uvicorn.run(
         "app.main:create_app",
         factory=True,
@@ -55,7 +63,7 @@ def cmd_content_import(args: argparse.Namespace, settings: Settings) -> int:
     from app.publishing.content_files import import_content
 
     content_dir = Path(args.dir) if args.dir else settings.content_dir
-    engine = make_engine(settings.database_url)
+    engine = migrated_engine(settings)
     with session_scope(engine) as session:
         if args.if_empty and session.exec(select(func.count()).select_from(Article)).one():
             print("database already has articles; nothing imported")
@@ -77,13 +85,29 @@ def cmd_content_export(args: argparse.Namespace, settings: Settings) -> int:
     """Write published columns and topics out as content files."""
     from app.publishing.content_export import export_content
 
-    engine = make_engine(settings.database_url)
+    engine = migrated_engine(settings)
     with session_scope(engine) as session:
         count = export_content(
             session=session, target=Path(args.dir), media_dir=settings.media_dir, tz=settings.tz
         )
     engine.dispose()
     print(f"exported {count} columns to {args.dir}")
+    return 0
+
+
+def cmd_retention_run(args: argparse.Namespace, settings: Settings) -> int:
+    """Erase addresses, declined letters and rate-limit traces that have served their purpose."""
+    from app.models import utcnow
+    from app.submissions.retention import run_retention
+
+    engine = migrated_engine(settings)
+    with session_scope(engine) as session:
+        report = run_retention(session=session, settings=settings, now=utcnow())
+    engine.dispose()
+    print(
+        f"{report.emails_erased} email addresses erased, {report.letters_purged} declined "
+        f"letters purged, {report.rate_events_forgotten} rate-limit traces forgotten"
+    )
     return 0
 
 
@@ -110,6 +134,12 @@ def build_parser() -> argparse.ArgumentParser:
     exporter = content_commands.add_parser("export", help="export published columns and topics")
     exporter.add_argument("dir")
     exporter.set_defaults(handler=cmd_content_export)
+
+    retention = commands.add_parser("retention", help="erase personal data past its time")
+    retention_commands = retention.add_subparsers(dest="retention_command", required=True)
+    retention_commands.add_parser("run", help="run the retention rules now").set_defaults(
+        handler=cmd_retention_run
+    )
     return parser
 
 

@@ -12,6 +12,15 @@ from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
+def project_dir() -> Path:
+    """Where templates/ and migrations/ live: beside the package, or the working directory
+    when the package is installed into site-packages (as in the container image)."""
+    beside_package = Path(__file__).resolve().parent.parent
+    if (beside_package / "templates").is_dir():
+        return beside_package
+    return Path.cwd()
+
+
 class Environment(StrEnum):
     development = "development"
     test = "test"

@@ -8,12 +8,14 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlmodel import Session, create_engine
 
+from app.config import project_dir
+
 SQLITE_BUSY_TIMEOUT_MS = 10_000
-MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+MIGRATIONS_DIR = project_dir() / "migrations"
 
 
 # Search indexes are made by hand for each database engine and are not part of the models.
@@ -41,6 +43,15 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None
     cursor.execute("PRAGMA synchronous = FULL")
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.close()
+    # SQLAlchemy issues BEGIN itself (see _sqlite_begin), so transactions start when we say.
+    dbapi_connection.isolation_level = None
+
+
+def _sqlite_begin(connection: Connection) -> None:
+    # Transactions that read then write take the write lock up front (BEGIN IMMEDIATE), so
+    # they wait on busy_timeout instead of failing when another writer got there first.
+    mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
+    connection.exec_driver_sql(f"BEGIN {mode}")
 
 
 def make_engine(database_url: str) -> Engine:
@@ -56,14 +67,20 @@ def make_engine(database_url: str) -> Engine:
             max_overflow=20,
         )
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
 
+def writer(engine: Engine) -> Engine:
+    """The engine for transactions that read then write (BEGIN IMMEDIATE on SQLite)."""
+    return engine.execution_options(sqlite_begin="IMMEDIATE")
+
+
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
-    """A session that commits on success and rolls back on error."""
-    with Session(engine, expire_on_commit=False) as session:
+    """A writing session that commits on success and rolls back on error."""
+    with Session(writer(engine), expire_on_commit=False) as session:
         try:
             yield session
             session.commit()

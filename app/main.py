@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
@@ -18,17 +18,25 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app import __version__
 from app.config import Settings, load_settings
-from app.db import check_schema, make_engine
+from app.db import check_schema, make_engine, session_scope
+from app.mail import deliver_due
+from app.models import utcnow
 from app.publishing import api as publishing_api
 from app.publishing import feeds as publishing_feeds
 from app.publishing import routes as publishing_routes
-from app.publishing.pages import load_pages
+from app.publishing.pages import load_crisis_notice, load_pages
 from app.publishing.popularity import ViewCounter
-from app.security import SecurityHeadersMiddleware
+from app.security import BodyLimitMiddleware, SecurityHeadersMiddleware
+from app.submissions import api as submissions_api
+from app.submissions import routes as submissions_routes
+from app.submissions.retention import run_retention
 from app.templating import STATIC_DIR, templates
 
 log = logging.getLogger("consult")
 VIEW_FLUSH_SECONDS = 30
+MAIL_SECONDS = 5
+RETENTION_SECONDS = 3600
+BODY_LIMITS = {"/admin/": 6 * 1024 * 1024}
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -44,9 +52,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         except Exception:
             engine.dispose()
             raise
-        tasks = (
-            [asyncio.create_task(_flush_views_forever(app))] if settings.background_tasks else []
-        )
+        tasks = _start_background_work(app) if settings.background_tasks else []
         try:
             yield
         finally:
@@ -70,12 +76,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.view_counter = ViewCounter()
     app.state.pages = load_pages(settings.content_dir)
+    app.state.crisis = load_crisis_notice(settings.content_dir)
+    app.add_middleware(
+        BodyLimitMiddleware,
+        limits=BODY_LIMITS,
+        too_large=lambda scope: error_page(Request(scope), 413),
+    )
     app.add_middleware(SecurityHeadersMiddleware, production=settings.is_production)
     settings.media_dir.mkdir(parents=True, exist_ok=True)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.mount("/media", StaticFiles(directory=settings.media_dir), name="media")
     app.add_api_route("/healthz", healthz, methods=["GET"], include_in_schema=False)
     _add_error_pages(app)
+    app.include_router(submissions_routes.router)
+    app.include_router(submissions_api.router)
     app.include_router(publishing_api.router)
     app.include_router(publishing_feeds.router)
     # The public router ends with the catch-all for static pages, so it goes last.
@@ -93,13 +107,31 @@ async def healthz(request: Request) -> JSONResponse:
     return JSONResponse({"status": "ok", "database": "ok"}, headers={"Cache-Control": "no-store"})
 
 
-async def _flush_views_forever(app: FastAPI) -> None:
+def _start_background_work(app: FastAPI) -> list[asyncio.Task[None]]:
+    """Periodic work every worker does; each job is safe to run in many workers at once."""
+    engine, settings = app.state.engine, app.state.settings
+
+    def retention() -> None:
+        with session_scope(engine) as session:
+            run_retention(session=session, settings=settings, now=utcnow())
+
+    jobs: list[tuple[str, float, Callable[[], object]]] = [
+        ("view counts", VIEW_FLUSH_SECONDS, lambda: app.state.view_counter.flush(engine)),
+        ("mail delivery", MAIL_SECONDS, lambda: deliver_due(engine, settings)),
+        ("retention", RETENTION_SECONDS, retention),
+    ]
+    return [asyncio.create_task(_every(name, seconds, job)) for name, seconds, job in jobs]
+
+
+async def _every(name: str, seconds: float, job: Callable[[], object]) -> None:
     while True:
-        await asyncio.sleep(VIEW_FLUSH_SECONDS)
+        await asyncio.sleep(seconds)
         try:
-            await asyncio.to_thread(app.state.view_counter.flush, app.state.engine)
+            await asyncio.to_thread(job)
         except OperationalError:
-            log.warning("view counts not saved yet: database busy")
+            log.warning("%s postponed: database busy", name)
+        except Exception:
+            log.exception("%s failed", name)
 
 
 def _wants_json(request: Request) -> bool:

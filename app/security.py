@@ -1,10 +1,12 @@
-"""Security headers on every response, with a fresh CSP nonce per request."""
+"""Security headers on every response (with a fresh CSP nonce) and request body limits."""
 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 
-from starlette.datastructures import MutableHeaders
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
@@ -57,3 +59,62 @@ class SecurityHeadersMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+DEFAULT_BODY_LIMIT = 64 * 1024
+
+
+class BodyLimitMiddleware:
+    """Refuses request bodies over the limit for their path with 413, before any parsing."""
+
+    def __init__(
+        self, app: ASGIApp, *, limits: dict[str, int], too_large: Callable[[Scope], Response]
+    ) -> None:
+        self.app = app
+        self.limits = sorted(limits.items(), key=lambda item: -len(item[0]))
+        self.too_large = too_large
+
+    def limit_for(self, path: str) -> int:
+        for prefix, limit in self.limits:
+            if path.startswith(prefix):
+                return limit
+        return DEFAULT_BODY_LIMIT
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
+            await self.app(scope, receive, send)
+            return
+        limit = self.limit_for(scope["path"])
+        declared = Headers(scope=scope).get("content-length")
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await self._refuse(scope, receive, send)
+            return
+        chunks: list[bytes] = []
+        size, more = 0, True
+        while more:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > limit:
+                await self._refuse(scope, receive, send)
+                return
+            chunks.append(chunk)
+            more = message.get("more_body", False)
+        body = b"".join(chunks)
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = self.too_large(scope)
+        response.headers["Connection"] = "close"
+        await response(scope, receive, send)

@@ -13,8 +13,9 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
-ROOT = Path(__file__).resolve().parent.parent
-TEMPLATES_DIR = ROOT / "templates"
+from app.config import project_dir
+
+TEMPLATES_DIR = project_dir() / "templates"
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
 

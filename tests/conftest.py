@@ -18,6 +18,7 @@ from app.config import Settings
 from app.db import make_engine, migrate, session_scope
 from app.main import create_app
 from app.publishing.content_files import import_content
+from tests.mailserver import Inbox, smtp_server
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT_DIR = ROOT / "content"
@@ -162,3 +163,18 @@ def site(site_settings: Settings) -> Iterator[TestClient]:
         create_app(site_settings), raise_server_exceptions=False, follow_redirects=False
     ) as test_client:
         yield test_client
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[Inbox, int]]:
+    """A real SMTP server on loopback: (inbox, port)."""
+    with smtp_server() as server:
+        yield server
+
+
+@pytest.fixture
+def asking(database_url: str, tmp_path: Path) -> Iterator[TestClient]:
+    """A site whose form accepts letters at once (no minimum fill time)."""
+    app = create_app(make_settings(database_url, tmp_path / "var", form_min_seconds=0))
+    with TestClient(app, raise_server_exceptions=False, follow_redirects=False) as client:
+        yield client

@@ -102,7 +102,11 @@ def split_front_matter(source: str) -> tuple[dict[str, Any], str]:
 
 def parse_column(path: Path) -> tuple[ColumnMeta, str, str]:
     """A column file's metadata, letter and answer; ContentError names what is wrong."""
-    meta, body = split_front_matter(path.read_text(encoding="utf-8"))
+    try:
+        source = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ContentError("the file is not UTF-8 text") from exc
+    meta, body = split_front_matter(source)
     try:
         column = ColumnMeta.model_validate(meta)
     except ValidationError as exc:
@@ -123,9 +127,15 @@ def import_content(
     """Import topics.yaml and columns/*.md; files with errors are reported and skipped."""
     report = ImportReport()
     _import_topics(session=session, content_dir=content_dir, report=report)
+    seen: dict[str, Path] = {}
     for path in sorted((content_dir / "columns").glob("*.md")):
         try:
             column, letter, answer = parse_column(path)
+            if column.slug in seen:
+                raise ContentError(
+                    f"field 'slug': {column.slug!r} is already used by {seen[column.slug]}"
+                )
+            seen[column.slug] = path
             _import_column(
                 session=session,
                 path=path,

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from html import escape
+
 from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import PlainTextResponse
 
 from app.deps import SessionDep, SettingsDep
+from app.models import Article
 from app.publishing import service
 from app.publishing.http import cacheable
 from app.templating import templates
@@ -13,6 +16,14 @@ from app.templating import templates
 router = APIRouter()
 FEED_SIZE = 20
 ATOM = "application/atom+xml; charset=utf-8"
+
+
+def feed_html(article: Article) -> str:
+    """An entry's whole column as HTML (the template escapes it once more for the XML)."""
+    return (
+        f"{article.letter_html}<p>—{escape(article.signoff)}</p><hr>"
+        f"{article.answer_html}<p>— {escape(article.byline)}</p>"
+    )
 
 
 def _feed(
@@ -38,6 +49,7 @@ def _feed(
             "articles": listing.items,
             "topics_by_article": service.topics_for(session=session, article_ids=ids),
             "updated": updated,
+            "feed_html": feed_html,
         },
     )
     return cacheable(

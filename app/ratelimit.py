@@ -1,0 +1,73 @@
+"""Per-client limits shared by every worker: counted in the database, clients known by a
+keyed hash that changes every day and is deleted within 24 hours."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from fastapi import Request
+from sqlalchemy import delete, func, text
+from sqlmodel import Session, col, select
+
+from app.models import RateEvent
+
+
+@dataclass(frozen=True)
+class Verdict:
+    allowed: bool
+    retry_after: int = 0
+
+
+def client_address(request: Request) -> str:
+    """The client's address (uvicorn has already applied trusted proxy headers)."""
+    return request.client.host if request.client else "unknown"
+
+
+def client_hash(secret: str, address: str, now: datetime) -> str:
+    """A keyed hash of the address; the key includes the date, so yesterday's hashes are
+    unlinkable to today's."""
+    key = f"{secret}:rate:{now.date().isoformat()}".encode()
+    return hmac.new(key, address.encode(), hashlib.sha256).hexdigest()
+
+
+def check_and_count(
+    *, session: Session, bucket: str, client: str, limit: int, window: timedelta, now: datetime
+) -> Verdict:
+    """Count one action unless the client already used its `limit` within `window`.
+
+    Runs inside the caller's transaction, serialised per client so that two workers cannot
+    both take the last slot.
+    """
+    _lock(session, f"{bucket}:{client}")
+    since = now - window
+    recent = session.exec(
+        select(func.count(), func.min(RateEvent.created_at)).where(
+            RateEvent.bucket == bucket,
+            RateEvent.client_hash == client,
+            col(RateEvent.created_at) > since,
+        )
+    ).one()
+    count, oldest = recent
+    if count >= limit:
+        retry = int(((oldest or now) + window - now).total_seconds()) + 1
+        return Verdict(False, max(1, retry))
+    session.add(RateEvent(bucket=bucket, client_hash=client, created_at=now))
+    session.flush()
+    return Verdict(True)
+
+
+def forget_old_events(*, session: Session, now: datetime) -> int:
+    """Delete every counted action older than a day."""
+    result = session.execute(
+        delete(RateEvent).where(col(RateEvent.created_at) < now - timedelta(hours=24))
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def _lock(session: Session, key: str) -> None:
+    # On SQLite the writing session began with BEGIN IMMEDIATE, which already serialises.
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": key})

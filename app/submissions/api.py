@@ -1,0 +1,124 @@
+"""The JSON API for letters: send one, and ask where it stands."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Header, HTTPException, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from app import csrf
+from app.db import session_scope
+from app.deps import SessionDep
+from app.models import Article, utcnow
+from app.ratelimit import client_address, client_hash
+from app.submissions import service
+from app.submissions.validation import validate_letter
+
+router = APIRouter(prefix="/api/v1", tags=["questions"])
+
+
+class QuestionIn(BaseModel):
+    question: str = Field(max_length=20_000)
+    signoff: str = Field(max_length=500)
+    email: str | None = Field(default=None, max_length=320)
+    topic_hint: str | None = Field(default=None, max_length=80)
+    consent: bool = False
+
+
+class QuestionCreated(BaseModel):
+    token: str
+    status_url: str
+
+
+class QuestionStatusOut(BaseModel):
+    status: str
+    label: str
+    message: str
+    received_at: datetime
+    article_url: str | None = None
+
+
+class FieldErrors(BaseModel):
+    detail: str
+    errors: dict[str, str]
+
+
+def _error(status: int, detail: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"detail": detail}, status_code=status, headers=headers)
+
+
+@router.post(
+    "/questions",
+    status_code=201,
+    response_model=QuestionCreated,
+    responses={422: {"model": FieldErrors}, 429: {"description": "Too many letters"}},
+)
+def create_question(
+    body: QuestionIn,
+    request: Request,
+    session: SessionDep,
+    idempotency_key: Annotated[str | None, Header(max_length=64)] = None,
+) -> QuestionCreated | JSONResponse:
+    """Send a letter. Repeat the same `Idempotency-Key` to retry safely."""
+    if not csrf.origin_allowed(request):
+        return _error(403, "Cross-site requests are not accepted.")
+    letter, errors = validate_letter(body.model_dump(), service.topic_names(session=session))
+    if letter is None:
+        return JSONResponse(
+            {"detail": "Please correct the fields listed.", "errors": errors}, status_code=422
+        )
+    settings, secret = request.app.state.settings, request.app.state.secret_key
+    key = f"api:{idempotency_key}" if idempotency_key else service.new_submission_key()
+    now = utcnow()
+    try:
+        with session_scope(request.app.state.engine) as writing:
+            submitted = service.submit_letter(
+                session=writing,
+                settings=settings,
+                secret=secret,
+                letter=letter,
+                submission_key=key,
+                client=client_hash(secret, client_address(request), now),
+                now=now,
+            )
+    except service.RateLimited as limited:
+        return _error(
+            429,
+            "Too many letters from this client; try again later.",
+            {"Retry-After": str(limited.retry_after)},
+        )
+    except IntegrityError:
+        submitted = service.Submitted(0, service.status_token(secret, key), True)
+    except OperationalError:
+        return _error(
+            503,
+            "The database is busy; nothing was saved. Try again shortly.",
+            {"Retry-After": "10"},
+        )
+    return QuestionCreated(
+        token=submitted.token, status_url=f"{settings.base_url}/ask/status/{submitted.token}"
+    )
+
+
+@router.get("/questions/{token}", response_model=QuestionStatusOut)
+def question_status(token: str, request: Request, session: SessionDep) -> QuestionStatusOut:
+    """Where a letter stands (never the letter's address)."""
+    question = service.find_by_token(session=session, token=token)
+    if question is None:
+        raise HTTPException(404, "No letter has this token.")
+    code, label, sentence = service.status_words(question)
+    article = session.get(Article, question.article_id) if question.article_id else None
+    article_url = None
+    if article is not None and article.status == "published":
+        article_url = f"{request.app.state.settings.base_url}/columns/{article.slug}"
+    return QuestionStatusOut(
+        status=code,
+        label=label,
+        message=sentence,
+        received_at=question.received_at,
+        article_url=article_url,
+    )

@@ -1,0 +1,199 @@
+"""The letter form at /ask and the reader's private status page."""
+
+from __future__ import annotations
+
+import contextlib
+
+from fastapi import APIRouter, HTTPException, Request, Response
+from fastapi.responses import RedirectResponse
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlmodel import Session
+
+from app import csrf
+from app.db import session_scope
+from app.deps import SessionDep
+from app.editorial.workflow import WITHDRAWABLE, IllegalMove, withdraw_question
+from app.models import Article, utcnow
+from app.ratelimit import client_address, client_hash
+from app.submissions import form_token, service
+from app.submissions.validation import QUESTION_MAX, validate_letter
+from app.templating import templates
+
+router = APIRouter(include_in_schema=False)
+PRIVATE = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex, nofollow"}
+FIELDS = ("question", "signoff", "email", "topic_hint", "consent")
+
+
+def render_form(
+    request: Request,
+    session: Session,
+    *,
+    values: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    notice: str | None = None,
+    token: str | None = None,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """The letter form, with whatever the reader typed kept in place."""
+    secret = request.app.state.secret_key
+    response = templates.TemplateResponse(
+        request,
+        "ask/form.html",
+        {
+            "values": values or {},
+            "errors": errors or {},
+            "notice": notice,
+            "topics": service.topic_names(session=session),
+            "question_max": QUESTION_MAX,
+            "csrf_token": csrf.csrf_token(request),
+            "form_token": token or form_token.issue(secret, service.new_submission_key()),
+        },
+        status_code=status_code,
+        headers={**PRIVATE, **(headers or {})},
+    )
+    csrf.set_csrf_cookie(request, response)
+    return response
+
+
+@router.get("/ask")
+def ask_form(request: Request, session: SessionDep) -> Response:
+    return render_form(request, session)
+
+
+@router.post("/ask")
+async def send_letter(request: Request, session: SessionDep) -> Response:
+    form = await request.form()
+    values = {name: str(form.get(name, "")) for name in FIELDS}
+    settings, secret = request.app.state.settings, request.app.state.secret_key
+    posted_token = form.get("form_token")
+
+    def again(
+        status: int,
+        *,
+        notice: str | None = None,
+        errors: dict[str, str] | None = None,
+        keep_token: bool = True,
+        headers: dict[str, str] | None = None,
+    ) -> Response:
+        token = str(posted_token) if keep_token and isinstance(posted_token, str) else None
+        return render_form(
+            request,
+            session,
+            values=values,
+            errors=errors,
+            notice=notice,
+            token=token,
+            status_code=status,
+            headers=headers,
+        )
+
+    if not csrf.csrf_valid(request, form.get(csrf.TOKEN_FIELD)):
+        return again(
+            403,
+            notice="For your security, this form had expired. "
+            "Your letter is still here: please press Send again.",
+        )
+    if str(form.get("website", "")).strip():
+        return again(
+            422,
+            notice="Please leave the field labelled “Leave this empty” blank, "
+            "then press Send again.",
+        )
+    stamp = form_token.read(secret, posted_token)
+    if stamp is None:
+        return again(
+            422,
+            keep_token=False,
+            notice="This form was open for a long time, so we "
+            "refreshed it. Your letter is still here: please press Send again.",
+        )
+    if stamp.age_seconds < settings.form_min_seconds:
+        return again(
+            422,
+            notice="That was quicker than we expected from a person. "
+            "Please check your letter, then press Send again.",
+        )
+    letter, errors = validate_letter(dict(values), service.topic_names(session=session))
+    if letter is None:
+        return again(
+            422,
+            errors=errors,
+            notice="Please check the highlighted fields. Everything you wrote is still here.",
+        )
+    now = utcnow()
+    try:
+        with session_scope(request.app.state.engine) as writing:
+            submitted = service.submit_letter(
+                session=writing,
+                settings=settings,
+                secret=secret,
+                letter=letter,
+                submission_key=stamp.submission_key,
+                client=client_hash(secret, client_address(request), now),
+                now=now,
+            )
+    except service.RateLimited as limited:
+        return again(
+            429,
+            headers={"Retry-After": str(limited.retry_after)},
+            notice="You have sent several letters in the last hour. Please wait a while "
+            "before sending another; your text is still here.",
+        )
+    except IntegrityError:
+        # The same form posted twice at the same moment: the other request stored it.
+        submitted = service.Submitted(0, service.status_token(secret, stamp.submission_key), True)
+    except OperationalError:
+        return again(
+            503,
+            headers={"Retry-After": "10"},
+            notice="We could not save your letter just now. Nothing is lost: your text "
+            "is still here. Please try again in a few seconds.",
+        )
+    return RedirectResponse(f"/ask/status/{submitted.token}", status_code=303)
+
+
+def _private(response: Response) -> Response:
+    response.headers.update({**PRIVATE, "Referrer-Policy": "no-referrer"})
+    return response
+
+
+@router.get("/ask/status/{token}")
+def letter_status(request: Request, token: str, session: SessionDep) -> Response:
+    question = service.find_by_token(session=session, token=token)
+    if question is None:
+        raise HTTPException(404, headers={**PRIVATE, "Referrer-Policy": "no-referrer"})
+    article = session.get(Article, question.article_id) if question.article_id else None
+    code, label, sentence = service.status_words(question)
+    response = templates.TemplateResponse(
+        request,
+        "ask/status.html",
+        {
+            "question": question,
+            "token": token,
+            "code": code,
+            "label": label,
+            "sentence": sentence,
+            "article": article if article and article.status == "published" else None,
+            "can_withdraw": question.status in WITHDRAWABLE,
+            "crisis": request.app.state.crisis if question.urgent else None,
+            "csrf_token": csrf.csrf_token(request),
+        },
+    )
+    csrf.set_csrf_cookie(request, response)
+    return _private(response)
+
+
+@router.post("/ask/status/{token}/withdraw")
+async def withdraw(request: Request, token: str) -> Response:
+    form = await request.form()
+    if not csrf.csrf_valid(request, form.get(csrf.TOKEN_FIELD)):
+        raise HTTPException(403)
+    with session_scope(request.app.state.engine) as session:
+        question = service.find_by_token(session=session, token=token)
+        if question is None:
+            raise HTTPException(404)
+        # Already withdrawn or decided: the status page says where it stands.
+        with contextlib.suppress(IllegalMove):
+            withdraw_question(session=session, question=question)
+    return _private(RedirectResponse(f"/ask/status/{token}", status_code=303))

@@ -1,0 +1,164 @@
+"""Taking in readers' letters: durable, idempotent, rate-limited, and private."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, col, select
+
+from app.config import Settings
+from app.mail import queue_mail
+from app.models import Question, QuestionContact, QuestionStatus, Topic
+from app.ratelimit import Verdict, check_and_count
+from app.submissions.urgency import urgent_categories
+from app.submissions.validation import LetterInput
+from app.templating import templates
+
+RATE_BUCKET = "letters"
+Q = QuestionStatus
+
+
+@dataclass(frozen=True)
+class Submitted:
+    question_id: int
+    token: str
+    duplicate: bool
+
+
+class RateLimited(Exception):
+    def __init__(self, verdict: Verdict) -> None:
+        super().__init__("too many letters from this client")
+        self.retry_after = verdict.retry_after
+
+
+def new_submission_key() -> str:
+    """A random key that makes one filled-in form one letter, however often it is posted."""
+    return secrets.token_urlsafe(24)
+
+
+def status_token(secret: str, submission_key: str) -> str:
+    """The private status link's token: 256 bits derived from the submission key, so a
+    repeated post finds the same link while only a hash of it is stored."""
+    digest = hmac.new(secret.encode(), f"status:{submission_key}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def topic_names(*, session: Session) -> list[str]:
+    """The topics a reader may hint at, by name."""
+    return list(session.exec(select(Topic.name).order_by(col(Topic.name))).all())
+
+
+def submit_letter(
+    *,
+    session: Session,
+    settings: Settings,
+    secret: str,
+    letter: LetterInput,
+    submission_key: str,
+    client: str,
+    now: datetime,
+) -> Submitted:
+    """Store a letter (once per submission key), its address apart, and queue the receipt."""
+    token = status_token(secret, submission_key)
+    existing = session.exec(
+        select(Question).where(Question.submission_key == submission_key)
+    ).first()
+    if existing is not None and existing.id is not None:
+        return Submitted(existing.id, token, duplicate=True)
+    verdict = check_and_count(
+        session=session,
+        bucket=RATE_BUCKET,
+        client=client,
+        limit=settings.submissions_per_hour,
+        window=timedelta(hours=1),
+        now=now,
+    )
+    if not verdict.allowed:
+        raise RateLimited(verdict)
+    categories = urgent_categories(letter.question)
+    question = Question(
+        letter=letter.question,
+        signoff=letter.signoff,
+        topic_hint=letter.topic_hint,
+        consent=letter.consent,
+        urgent=bool(categories),
+        urgent_categories=",".join(categories),
+        token_hash=hash_token(token),
+        submission_key=submission_key,
+        received_at=now,
+        updated_at=now,
+        status_changed_at=now,
+    )
+    session.add(question)
+    session.flush()
+    assert question.id is not None
+    if letter.email:
+        session.add(QuestionContact(question_id=question.id, email=letter.email, created_at=now))
+        _queue_receipt(
+            session=session, settings=settings, question=question, to=letter.email, token=token
+        )
+    return Submitted(question.id, token, duplicate=False)
+
+
+def _queue_receipt(
+    *, session: Session, settings: Settings, question: Question, to: str, token: str
+) -> None:
+    context = {
+        "status_url": f"{settings.base_url}/ask/status/{token}",
+        "signoff": question.signoff,
+        "site_name": settings.site_name,
+    }
+    queue_mail(
+        session=session,
+        kind="receipt",
+        to=to,
+        question_id=question.id,
+        subject=f"We have your letter — {settings.site_name}",
+        text=templates.get_template("emails/receipt.txt").render(context),
+        html=templates.get_template("emails/receipt.html").render(context),
+    )
+
+
+def find_by_token(*, session: Session, token: str) -> Question | None:
+    """The letter behind a status link."""
+    if not token or len(token) > 100:
+        return None
+    return session.exec(select(Question).where(Question.token_hash == hash_token(token))).first()
+
+
+_NOT_SELECTED = (
+    "not-selected",
+    "Not selected",
+    "We could not take your letter for the column. Thank you for trusting us with it.",
+)
+STATUS_WORDS = {
+    Q.new: ("received", "Received", "Your letter has arrived safely. An editor will read it."),
+    Q.shortlisted: ("received", "Received", "Your letter has arrived and an editor has read it."),
+    Q.answering: (
+        "answering",
+        "Being answered",
+        "A columnist is writing an answer to your letter.",
+    ),
+    Q.published: ("published", "Published", "Your letter has been answered and published."),
+    Q.declined: _NOT_SELECTED,
+    Q.spam: _NOT_SELECTED,
+    Q.withdrawn: (
+        "withdrawn",
+        "Withdrawn",
+        "You withdrew this letter. Its text and address are erased.",
+    ),
+}
+
+
+def status_words(question: Question) -> tuple[str, str, str]:
+    """(code, label, sentence) describing where a letter stands, in plain words."""
+    return STATUS_WORDS[QuestionStatus(question.status)]
