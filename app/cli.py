@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -15,6 +16,7 @@ from sqlmodel import select
 from app.config import ConfigError, Settings, load_settings
 from app.db import SchemaBehindError, check_schema, make_engine, migrate, session_scope
 from app.models import Article
+from app.newsletter import cli as newsletter_cli
 
 Command = Callable[[argparse.Namespace, Settings], int]
 
@@ -111,6 +113,45 @@ def cmd_retention_run(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_users_create(args: argparse.Namespace, settings: Settings) -> int:
+    """Create a staff account; the password comes from a prompt or standard input."""
+    from app.editorial.staff import StaffError, create_staff
+
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass("Password (12+ characters): ")
+        if getpass.getpass("Again: ") != password:
+            print("consult: the two passwords differ", file=sys.stderr)
+            return 1
+    engine = migrated_engine(settings)
+    try:
+        with session_scope(engine) as session:
+            staff = create_staff(
+                session=session, email=args.email, role=args.role, name=args.name, password=password
+            )
+    except StaffError as exc:
+        print(f"consult: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        engine.dispose()
+    print(f"created {staff.role} {staff.email}")
+    return 0
+
+
+def cmd_publish_due(args: argparse.Namespace, settings: Settings) -> int:
+    """Publish every scheduled article whose time has come."""
+    from app.editorial.workflow import publish_due
+    from app.models import utcnow
+
+    engine = migrated_engine(settings)
+    with session_scope(engine) as session:
+        published = publish_due(session=session, settings=settings, now=utcnow())
+    engine.dispose()
+    print(f"published {len(published)} scheduled article(s)")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="consult", description="Ethics Consult site tools.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -140,6 +181,23 @@ def build_parser() -> argparse.ArgumentParser:
     retention_commands.add_parser("run", help="run the retention rules now").set_defaults(
         handler=cmd_retention_run
     )
+    users = commands.add_parser("users", help="manage staff accounts")
+    users_commands = users.add_subparsers(dest="users_command", required=True)
+    create = users_commands.add_parser("create", help="create a staff account")
+    create.add_argument("email")
+    create.add_argument("--role", required=True, choices=["admin", "editor", "columnist"])
+    create.add_argument("--name", default="")
+    create.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from standard input instead of prompting",
+    )
+    create.set_defaults(handler=cmd_users_create)
+
+    commands.add_parser("publish-due", help="publish scheduled articles that are due").set_defaults(
+        handler=cmd_publish_due
+    )
+    newsletter_cli.register(commands)
     return parser
 
 

@@ -3,6 +3,7 @@ with retries, through SMTP or (when no SMTP server is configured) into a maildir
 
 from __future__ import annotations
 
+import email.policy
 import json
 import logging
 import mailbox
@@ -67,7 +68,8 @@ def cancel_mail_for_question(*, session: Session, question_id: int) -> None:
 
 def build_message(settings: Settings, row: OutboxMessage) -> EmailMessage:
     """The RFC 5322 message for an outbox row."""
-    message = EmailMessage()
+    # Long header lines stay unfolded and unencoded (a List-Unsubscribe URL must stay a URL).
+    message = EmailMessage(policy=email.policy.default.clone(max_line_length=998))
     message["From"] = settings.mail_from
     message["To"] = row.to_address
     message["Subject"] = row.subject

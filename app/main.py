@@ -7,10 +7,11 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
@@ -19,8 +20,18 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from app import __version__
 from app.config import Settings, load_settings
 from app.db import check_schema, make_engine, session_scope
+from app.editorial import (
+    routes_admin,
+    routes_answer,
+    routes_auth,
+    routes_letters,
+    routes_revisions,
+)
+from app.editorial.auth import Forbidden, LoginRequired
+from app.editorial.workflow import publish_due
 from app.mail import deliver_due
 from app.models import utcnow
+from app.newsletter import routes as newsletter_routes
 from app.publishing import api as publishing_api
 from app.publishing import feeds as publishing_feeds
 from app.publishing import routes as publishing_routes
@@ -37,6 +48,14 @@ VIEW_FLUSH_SECONDS = 30
 MAIL_SECONDS = 5
 RETENTION_SECONDS = 3600
 BODY_LIMITS = {"/admin/": 6 * 1024 * 1024}
+PUBLISH_DUE_SECONDS = 30
+EDITORIAL_ROUTERS = [
+    routes_auth.router,
+    routes_letters.router,
+    routes_answer.router,
+    routes_revisions.router,
+    routes_admin.router,
+]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -88,7 +107,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/media", StaticFiles(directory=settings.media_dir), name="media")
     app.add_api_route("/healthz", healthz, methods=["GET"], include_in_schema=False)
     _add_error_pages(app)
+    for editorial_router in EDITORIAL_ROUTERS:
+        app.include_router(editorial_router)
     app.include_router(submissions_routes.router)
+    app.include_router(newsletter_routes.router)
     app.include_router(submissions_api.router)
     app.include_router(publishing_api.router)
     app.include_router(publishing_feeds.router)
@@ -111,6 +133,10 @@ def _start_background_work(app: FastAPI) -> list[asyncio.Task[None]]:
     """Periodic work every worker does; each job is safe to run in many workers at once."""
     engine, settings = app.state.engine, app.state.settings
 
+    def publish_scheduled() -> None:
+        with session_scope(engine) as session:
+            publish_due(session=session, settings=settings, now=utcnow())
+
     def retention() -> None:
         with session_scope(engine) as session:
             run_retention(session=session, settings=settings, now=utcnow())
@@ -119,6 +145,7 @@ def _start_background_work(app: FastAPI) -> list[asyncio.Task[None]]:
         ("view counts", VIEW_FLUSH_SECONDS, lambda: app.state.view_counter.flush(engine)),
         ("mail delivery", MAIL_SECONDS, lambda: deliver_due(engine, settings)),
         ("retention", RETENTION_SECONDS, retention),
+        ("scheduled publishing", PUBLISH_DUE_SECONDS, publish_scheduled),
     ]
     return [asyncio.create_task(_every(name, seconds, job)) for name, seconds, job in jobs]
 
@@ -152,6 +179,17 @@ def error_page(
 
 
 def _add_error_pages(app: FastAPI) -> None:
+    @app.exception_handler(LoginRequired)
+    async def login_required(request: Request, exc: LoginRequired) -> Response:
+        target = quote(request.url.path, safe="/")
+        return RedirectResponse(
+            f"/admin/login?next={target}", status_code=303, headers={"Cache-Control": "no-store"}
+        )
+
+    @app.exception_handler(Forbidden)
+    async def forbidden(request: Request, exc: Forbidden) -> Response:
+        return error_page(request, 403)
+
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         if _wants_json(request):

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import Column, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
 
 
@@ -61,6 +63,15 @@ class Article(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
     version: int = 1
+    author_id: int | None = Field(default=None, foreign_key="staff.id", ondelete="SET NULL")
+    anonymisation_reviewed: bool = False
+
+    # Every UPDATE checks the version it read, so a stale save fails instead of overwriting.
+    # Each save bumps `version` once itself (see editorial.articles.apply_fields).
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        table = cls.__table__  # type: ignore[attr-defined]
+        return {"version_id_col": table.c.version, "version_id_generator": False}
 
 
 class ArticleTopic(SQLModel, table=True):
@@ -117,7 +128,10 @@ class QuestionStatus(StrEnum):
 class Question(SQLModel, table=True):
     """A letter a reader sent, exactly as sent, and where it stands."""
 
-    __table_args__ = (Index("ix_question_status_received", "status", "received_at", "id"),)
+    __table_args__ = (
+        Index("ix_question_status_received", "status", "received_at", "id"),
+        Index("ix_question_queue", "status", "urgent", "received_at", "id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     status: str = Field(default=QuestionStatus.new, sa_type=String(20))
@@ -133,6 +147,11 @@ class Question(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
     status_changed_at: datetime = Field(default_factory=utcnow)
     decline_note: str | None = Field(default=None, max_length=300)
+    decline_reason: str | None = Field(default=None, max_length=500)
+    assigned_to: int | None = Field(
+        default=None, foreign_key="staff.id", index=True, ondelete="SET NULL"
+    )
+    due_on: date | None = None
     article_id: int | None = Field(default=None, foreign_key="article.id", ondelete="SET NULL")
     outcome_notified_at: datetime | None = None
     letter_purged_at: datetime | None = None
@@ -191,3 +210,123 @@ class OutboxMessage(SQLModel, table=True):
     last_error: str | None = Field(default=None, max_length=300)
     created_at: datetime = Field(default_factory=utcnow)
     sent_at: datetime | None = None
+
+
+class Role(StrEnum):
+    admin = "admin"
+    editor = "editor"
+    columnist = "columnist"
+
+
+class Staff(SQLModel, table=True):
+    """An editor's account: admins manage staff, editors publish, columnists draft."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=320, unique=True)
+    name: str = Field(default="", max_length=120)
+    role: str = Field(default=Role.columnist, sa_type=String(20))
+    password_hash: str = Field(max_length=200)
+    active: bool = True
+    created_at: datetime = Field(default_factory=utcnow)
+    last_login_at: datetime | None = None
+
+
+class StaffSession(SQLModel, table=True):
+    """A signed-in browser; only a hash of its id is stored, so a stolen table is useless."""
+
+    __tablename__ = "staff_session"
+
+    id_hash: str = Field(primary_key=True, max_length=64)
+    staff_id: int = Field(foreign_key="staff.id", index=True, ondelete="CASCADE")
+    created_at: datetime = Field(default_factory=utcnow)
+    last_seen_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime = Field(index=True)
+
+
+class QuestionNote(SQLModel, table=True):
+    """An editor's internal note on a letter (never shown to the reader)."""
+
+    __tablename__ = "question_note"
+
+    id: int | None = Field(default=None, primary_key=True)
+    question_id: int = Field(foreign_key="question.id", index=True, ondelete="CASCADE")
+    staff_id: int | None = Field(default=None, foreign_key="staff.id", ondelete="SET NULL")
+    body: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class ArticleRevision(SQLModel, table=True):
+    """What an article said after one save: who saved it, when, and every field."""
+
+    __tablename__ = "article_revision"
+
+    id: int | None = Field(default=None, primary_key=True)
+    article_id: int = Field(foreign_key="article.id", index=True, ondelete="CASCADE")
+    version: int
+    staff_id: int | None = Field(default=None, foreign_key="staff.id", ondelete="SET NULL")
+    created_at: datetime = Field(default_factory=utcnow)
+    title: str = Field(max_length=200)
+    slug: str = Field(max_length=120)
+    summary: str = Field(default="", max_length=400)
+    letter_md: str = Field(sa_column=Column(Text, nullable=False))
+    signoff: str = Field(default="", max_length=60)
+    answer_md: str = Field(sa_column=Column(Text, nullable=False))
+    byline: str = Field(default="", max_length=120)
+    topics: str = Field(default="", max_length=1000)
+    hero_path: str | None = Field(default=None, max_length=200)
+    hero_alt: str = Field(default="", max_length=300)
+
+
+class AuditEntry(SQLModel, table=True):
+    """One line of the append-only audit log."""
+
+    __tablename__ = "audit_entry"
+    __table_args__ = (Index("ix_audit_entry_at", "at", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow)
+    staff_id: int | None = Field(
+        default=None, foreign_key="staff.id", index=True, ondelete="SET NULL"
+    )
+    action: str = Field(max_length=60, index=True)
+    target: str = Field(default="", max_length=120)
+    detail: str = Field(default="", max_length=500)
+
+
+class SubscriberStatus(StrEnum):
+    pending = "pending"
+    confirmed = "confirmed"
+    unsubscribed = "unsubscribed"
+
+
+class Subscriber(SQLModel, table=True):
+    """A newsletter reader (double opt-in); the address is never shown publicly."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=320, unique=True)
+    status: str = Field(default=SubscriberStatus.pending, sa_type=String(20), index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    confirmed_at: datetime | None = None
+    unsubscribed_at: datetime | None = None
+
+
+class Digest(SQLModel, table=True):
+    """One newsletter issue: the articles published in its window."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    window_start: datetime | None = None
+    window_end: datetime
+    article_ids: str = Field(default="", max_length=2000)
+    staff_id: int | None = Field(default=None, foreign_key="staff.id", ondelete="SET NULL")
+    recipients: int = 0
+
+
+class DigestDelivery(SQLModel, table=True):
+    """A digest queued for one subscriber: the primary key makes a second copy impossible."""
+
+    __tablename__ = "digest_delivery"
+
+    digest_id: int = Field(foreign_key="digest.id", primary_key=True, ondelete="CASCADE")
+    subscriber_id: int = Field(foreign_key="subscriber.id", primary_key=True, ondelete="CASCADE")
+    queued_at: datetime = Field(default_factory=utcnow)

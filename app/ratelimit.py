@@ -42,21 +42,38 @@ def check_and_count(
     both take the last slot.
     """
     _lock(session, f"{bucket}:{client}")
-    since = now - window
-    recent = session.exec(
+    count, oldest = _recent(session, bucket, client, now - window)
+    if count >= limit:
+        retry = int(((oldest or now) + window - now).total_seconds()) + 1
+        return Verdict(False, max(1, retry))
+    record_event(session=session, bucket=bucket, client=client, now=now)
+    return Verdict(True)
+
+
+def recent_count(
+    *, session: Session, bucket: str, client: str, window: timedelta, now: datetime
+) -> int:
+    """How many actions the client took in the window."""
+    return _recent(session, bucket, client, now - window)[0]
+
+
+def record_event(*, session: Session, bucket: str, client: str, now: datetime) -> None:
+    """Count one action, unconditionally."""
+    session.add(RateEvent(bucket=bucket, client_hash=client, created_at=now))
+    session.flush()
+
+
+def _recent(
+    session: Session, bucket: str, client: str, since: datetime
+) -> tuple[int, datetime | None]:
+    count, oldest = session.exec(
         select(func.count(), func.min(RateEvent.created_at)).where(
             RateEvent.bucket == bucket,
             RateEvent.client_hash == client,
             col(RateEvent.created_at) > since,
         )
     ).one()
-    count, oldest = recent
-    if count >= limit:
-        retry = int(((oldest or now) + window - now).total_seconds()) + 1
-        return Verdict(False, max(1, retry))
-    session.add(RateEvent(bucket=bucket, client_hash=client, created_at=now))
-    session.flush()
-    return Verdict(True)
+    return int(count), oldest
 
 
 def forget_old_events(*, session: Session, now: datetime) -> int:

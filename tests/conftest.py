@@ -178,3 +178,12 @@ def asking(database_url: str, tmp_path: Path) -> Iterator[TestClient]:
     app = create_app(make_settings(database_url, tmp_path / "var", form_min_seconds=0))
     with TestClient(app, raise_server_exceptions=False, follow_redirects=False) as client:
         yield client
+
+
+@pytest.fixture
+def newsroom(asking: TestClient) -> TestClient:
+    """The `asking` site with an admin, an editor and a columnist (see tests.editing)."""
+    from tests.editing import make_staff
+
+    make_staff(asking)
+    return asking

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import delete
-from sqlmodel import Session, select
+from sqlalchemy import delete, update
+from sqlmodel import Session, col, select
 
 from app.markdown import reading_minutes, render_markdown, slugify
-from app.models import Article, ArticleTopic, Topic, utcnow
+from app.models import Article, ArticleRevision, ArticleTopic, SlugRedirect, Topic, utcnow
 from app.publishing.cache import bump_content_version
 from app.publishing.search import index_article
 
@@ -54,6 +54,8 @@ def apply_fields(*, session: Session, article: Article, fields: ArticleFields) -
     article.callout_text = fields.callout_text
     article.callout_url = fields.callout_url
     article.updated_at = utcnow()
+    if article.id is not None:
+        article.version += 1
     session.add(article)
     session.flush()
     set_topics(session=session, article=article, names=fields.topics)
@@ -113,3 +115,89 @@ def publish_imported(*, session: Session, article: Article, published_at: dateti
     session.add(article)
     session.flush()
     after_public_change(session=session, article=article)
+
+
+def unique_slug(*, session: Session, wanted: str, article_id: int | None) -> str:
+    """`wanted`, or `wanted-2`, `wanted-3`... whichever no other article (old or new) uses."""
+    current = session.get(Article, article_id) if article_id else None
+    candidate, number = wanted, 1
+    while _slug_taken(session, candidate, article_id, current.slug if current else None):
+        number += 1
+        candidate = f"{wanted[:110]}-{number}"
+    return candidate
+
+
+def _slug_taken(session: Session, slug: str, article_id: int | None, current: str | None) -> bool:
+    owner = session.exec(select(Article.id).where(Article.slug == slug)).first()
+    if owner is not None and owner != article_id:
+        return True
+    points_to = session.exec(
+        select(SlugRedirect.new_slug).where(
+            SlugRedirect.kind == "article", SlugRedirect.old_slug == slug
+        )
+    ).first()
+    return points_to is not None and points_to != current
+
+
+def leave_redirect(*, session: Session, old_slug: str, new_slug: str) -> None:
+    """Make the old slug answer with a 301 to the new one (and keep older chains short)."""
+    session.execute(
+        update(SlugRedirect)
+        .where(col(SlugRedirect.kind) == "article", col(SlugRedirect.new_slug) == old_slug)
+        .values(new_slug=new_slug)
+    )
+    session.execute(
+        delete(SlugRedirect).where(
+            col(SlugRedirect.kind) == "article", col(SlugRedirect.old_slug) == new_slug
+        )
+    )
+    existing = session.exec(
+        select(SlugRedirect).where(
+            SlugRedirect.kind == "article", SlugRedirect.old_slug == old_slug
+        )
+    ).first()
+    if existing is None:
+        session.add(SlugRedirect(kind="article", old_slug=old_slug, new_slug=new_slug))
+
+
+def snapshot(*, session: Session, article: Article, staff_id: int | None) -> ArticleRevision:
+    """Keep what the article says now as a revision."""
+    assert article.id is not None
+    revision = ArticleRevision(
+        article_id=article.id,
+        version=article.version,
+        staff_id=staff_id,
+        title=article.title,
+        slug=article.slug,
+        summary=article.summary,
+        letter_md=article.letter_md,
+        signoff=article.signoff,
+        answer_md=article.answer_md,
+        byline=article.byline,
+        topics=", ".join(article_topic_names(session=session, article_id=article.id)),
+        hero_path=article.hero_path,
+        hero_alt=article.hero_alt,
+    )
+    session.add(revision)
+    return revision
+
+
+def fields_of(*, session: Session, article: Article) -> ArticleFields:
+    """The article's current fields, for filling in a form."""
+    return ArticleFields(
+        title=article.title,
+        slug=article.slug,
+        letter_md=article.letter_md,
+        answer_md=article.answer_md,
+        summary=article.summary,
+        signoff=article.signoff,
+        byline=article.byline,
+        topics=article_topic_names(session=session, article_id=article.id or 0),
+        hero_path=article.hero_path,
+        hero_alt=article.hero_alt,
+        hero_width=article.hero_width,
+        hero_height=article.hero_height,
+        callout_title=article.callout_title,
+        callout_text=article.callout_text,
+        callout_url=article.callout_url,
+    )

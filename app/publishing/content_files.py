@@ -216,7 +216,6 @@ def _import_column(
         article = Article(title=column.title, slug=column.slug)
         report.created += 1
     else:
-        article.version += 1
         report.updated += 1
     apply_fields(session=session, article=article, fields=fields)
     publish_imported(session=session, article=article, published_at=published_at)

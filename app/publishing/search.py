@@ -10,7 +10,7 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from app.markdown import plain_text
-from app.models import Article
+from app.models import Article, Question
 
 MAX_QUERY_TERMS = 12
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -115,3 +115,91 @@ def _mark(snippet: str) -> str:
 
 def _is_sqlite(session: Session) -> bool:
     return session.get_bind().dialect.name == "sqlite"
+
+
+def index_question(session: Session, question: Question) -> None:
+    """Keep a letter's text in the editors' search index (or drop it once erased)."""
+    key = "rowid" if _is_sqlite(session) else "question_id"
+    session.execute(text(f"DELETE FROM question_search WHERE {key} = :id"), {"id": question.id})  # noqa: S608
+    if not question.letter:
+        return
+    if _is_sqlite(session):
+        statement = "INSERT INTO question_search (rowid, letter) VALUES (:id, :letter)"
+    else:
+        statement = (
+            "INSERT INTO question_search (question_id, letter, document) "
+            "VALUES (:id, :letter, to_tsvector('english', :letter))"
+        )
+    session.execute(text(statement), {"id": question.id, "letter": question.letter})
+
+
+def unindex_questions(session: Session, ids: list[int]) -> None:
+    """Drop erased letters from the editors' search index."""
+    key = "rowid" if _is_sqlite(session) else "question_id"
+    for question_id in ids:
+        session.execute(text(f"DELETE FROM question_search WHERE {key} = :id"), {"id": question_id})  # noqa: S608
+
+
+def distinctive_terms(letter: str, limit: int = 10) -> list[str]:
+    """The longest uncommon words of a letter: a fingerprint for finding similar ones."""
+    words = {w for w in _WORD.findall(letter.lower()) if len(w) > 4 and not w.isdigit()}
+    common = {
+        "client",
+        "clients",
+        "therapist",
+        "therapy",
+        "session",
+        "sessions",
+        "ethics",
+        "consult",
+        "would",
+        "about",
+        "there",
+        "their",
+        "which",
+        "because",
+        "should",
+    }
+    return sorted(words - common, key=lambda w: (-len(w), w))[:limit]
+
+
+def similar_letters(session: Session, letter: str, *, exclude_id: int, limit: int = 5) -> list[int]:
+    """Ids of letters sharing the most distinctive words with this one, best first."""
+    terms = distinctive_terms(letter)
+    if not terms:
+        return []
+    if _is_sqlite(session):
+        match = " OR ".join('"' + t + '"' for t in terms)
+        sql = (
+            "SELECT rowid FROM question_search WHERE question_search MATCH :m AND rowid != :x "
+            "ORDER BY bm25(question_search) LIMIT :n"
+        )
+    else:
+        match = " | ".join(terms)
+        sql = (
+            "SELECT question_id FROM question_search, to_tsquery('english', :m) q "
+            "WHERE document @@ q AND question_id != :x "
+            "ORDER BY ts_rank_cd(document, q) DESC LIMIT :n"
+        )
+    rows = session.execute(text(sql), {"m": match, "x": exclude_id, "n": limit}).all()
+    return [int(row[0]) for row in rows]
+
+
+def similar_articles(session: Session, letter: str, *, limit: int = 5) -> list[int]:
+    """Ids of published articles close to this letter, best first."""
+    terms = distinctive_terms(letter)
+    if not terms:
+        return []
+    if _is_sqlite(session):
+        match = " OR ".join('"' + t + '"' for t in terms)
+        sql = (
+            "SELECT rowid FROM article_search WHERE article_search MATCH :m "
+            "ORDER BY bm25(article_search) LIMIT :n"
+        )
+    else:
+        match = " | ".join(terms)
+        sql = (
+            "SELECT article_id FROM article_search, to_tsquery('english', :m) q "
+            "WHERE document @@ q ORDER BY ts_rank_cd(document, q) DESC LIMIT :n"
+        )
+    return [int(row[0]) for row in session.execute(text(sql), {"m": match, "n": limit}).all()]

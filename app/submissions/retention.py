@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 
 from app.config import Settings
 from app.models import Question, QuestionContact, QuestionStatus
+from app.publishing.search import unindex_questions
 from app.ratelimit import forget_old_events
 
 
@@ -30,18 +31,25 @@ def run_retention(*, session: Session, settings: Settings, now: datetime) -> Ret
         )
     )
     purge_before = now - timedelta(days=settings.declined_retention_days)
-    purged = session.execute(
-        update(Question)
-        .where(
-            col(Question.status).in_([QuestionStatus.declined, QuestionStatus.spam]),
-            col(Question.status_changed_at) < purge_before,
-            col(Question.letter).is_not(None),
-        )
-        .values(letter=None, letter_purged_at=now)
+    purge_ids = list(
+        session.exec(
+            select(Question.id).where(
+                col(Question.status).in_([QuestionStatus.declined, QuestionStatus.spam]),
+                col(Question.status_changed_at) < purge_before,
+                col(Question.letter).is_not(None),
+            )
+        ).all()
     )
+    if purge_ids:
+        session.execute(
+            update(Question)
+            .where(col(Question.id).in_(purge_ids))
+            .values(letter=None, letter_purged_at=now)
+        )
+        unindex_questions(session, [i for i in purge_ids if i is not None])
     forgotten = forget_old_events(session=session, now=now)
     return RetentionReport(
         emails_erased=int(getattr(erased, "rowcount", 0) or 0),
-        letters_purged=int(getattr(purged, "rowcount", 0) or 0),
+        letters_purged=len(purge_ids),
         rate_events_forgotten=forgotten,
     )

@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 from app.config import Settings
 from app.mail import queue_mail
 from app.models import Question, QuestionContact, QuestionStatus, Topic
+from app.publishing.search import index_question
 from app.ratelimit import Verdict, check_and_count
 from app.submissions.urgency import urgent_categories
 from app.submissions.validation import LetterInput
@@ -101,6 +102,7 @@ def submit_letter(
     session.add(question)
     session.flush()
     assert question.id is not None
+    index_question(session, question)
     if letter.email:
         session.add(QuestionContact(question_id=question.id, email=letter.email, created_at=now))
         _queue_receipt(

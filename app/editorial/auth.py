@@ -1,0 +1,188 @@
+"""Staff sign-in: server-side sessions (hashed ids, idle and absolute expiry), login
+throttling, and the dependencies that guard every /admin route."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Annotated
+
+from fastapi import Depends, Request, Response
+from sqlalchemy import delete
+from sqlmodel import Session, col, select
+
+from app.config import Settings
+from app.editorial import audit
+from app.editorial.passwords import hash_password, needs_rehash, verify_password
+from app.models import Role, Staff, StaffSession, utcnow
+from app.ratelimit import client_address, client_hash, recent_count, record_event
+
+FAILED_LOGIN_LIMIT = 5
+FAILED_LOGIN_WINDOW = timedelta(minutes=15)
+TOUCH_EVERY = timedelta(seconds=60)
+ROLE_RANK = {Role.columnist: 1, Role.editor: 2, Role.admin: 3}
+
+
+class LoginRequired(Exception):
+    """No valid session: the visitor is sent to the login page."""
+
+
+class Forbidden(Exception):
+    """Signed in, but the role does not allow this."""
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    staff: Staff | None
+    throttled: bool = False
+
+
+def session_cookie_name(settings: Settings) -> str:
+    return "__Host-consult_session" if settings.is_production else "consult_session"
+
+
+def _hash(session_id: str) -> str:
+    return hashlib.sha256(session_id.encode()).hexdigest()
+
+
+def _account_key(secret: str, email: str) -> str:
+    return hmac.new(secret.encode(), f"login:{email}".encode(), hashlib.sha256).hexdigest()
+
+
+def attempt_login(
+    *, session: Session, request: Request, email: str, password: str, now: datetime
+) -> LoginResult:
+    """Check a password, throttling repeated failures per account and per client."""
+    secret, email = request.app.state.secret_key, email.strip().lower()
+    keys = [
+        ("login-account", _account_key(secret, email)),
+        ("login-client", client_hash(secret, client_address(request), now)),
+    ]
+    staff = session.exec(select(Staff).where(Staff.email == email)).first()
+    failures = (
+        recent_count(
+            session=session, bucket=bucket, client=key, window=FAILED_LOGIN_WINDOW, now=now
+        )
+        for bucket, key in keys
+    )
+    if any(count >= FAILED_LOGIN_LIMIT for count in failures):
+        audit.record(
+            session=session, action="login.throttled", staff_id=staff.id if staff else None
+        )
+        return LoginResult(None, throttled=True)
+    ok = verify_password(staff.password_hash if staff else None, password)
+    if not ok or staff is None or not staff.active:
+        for bucket, key in keys:
+            record_event(session=session, bucket=bucket, client=key, now=now)
+        audit.record(
+            session=session,
+            action="login.failed",
+            staff_id=staff.id if staff else None,
+            detail="" if staff else "unknown account",
+        )
+        return LoginResult(None)
+    if needs_rehash(staff.password_hash):
+        staff.password_hash = hash_password(password)
+    staff.last_login_at = now
+    session.add(staff)
+    audit.record(session=session, action="login.succeeded", staff_id=staff.id)
+    return LoginResult(staff)
+
+
+def start_session(*, session: Session, staff: Staff, settings: Settings, now: datetime) -> str:
+    """A new session id (256 bits) for the staff member; only its hash is stored."""
+    assert staff.id is not None
+    session_id = secrets.token_urlsafe(32)
+    session.add(
+        StaffSession(
+            id_hash=_hash(session_id),
+            staff_id=staff.id,
+            created_at=now,
+            last_seen_at=now,
+            expires_at=now + timedelta(hours=settings.session_absolute_hours),
+        )
+    )
+    return session_id
+
+
+def end_session(*, session: Session, session_id: str) -> None:
+    """Delete the session: the cookie is useless from now on."""
+    session.execute(delete(StaffSession).where(col(StaffSession.id_hash) == _hash(session_id)))
+
+
+def set_session_cookie(response: Response, settings: Settings, session_id: str) -> None:
+    response.set_cookie(
+        session_cookie_name(settings),
+        session_id,
+        httponly=True,
+        samesite="lax",
+        path="/",
+        secure=settings.is_production,
+        max_age=settings.session_absolute_hours * 3600,
+    )
+
+
+def clear_session_cookie(response: Response, settings: Settings) -> None:
+    response.delete_cookie(
+        session_cookie_name(settings),
+        path="/",
+        secure=settings.is_production,
+        httponly=True,
+        samesite="lax",
+    )
+
+
+def staff_for_request(request: Request) -> Staff | None:
+    """The signed-in staff member, or None; idle and absolute timeouts are enforced here."""
+    settings: Settings = request.app.state.settings
+    session_id = request.cookies.get(session_cookie_name(settings))
+    if not session_id or len(session_id) > 100:
+        return None
+    now = utcnow()
+    with Session(request.app.state.engine, expire_on_commit=False) as db:
+        row = db.get(StaffSession, _hash(session_id))
+        idle_limit = timedelta(minutes=settings.session_idle_minutes)
+        if row is None or row.expires_at <= now or now - row.last_seen_at > idle_limit:
+            return None
+        staff = db.get(Staff, row.staff_id)
+        if staff is None or not staff.active:
+            return None
+        if now - row.last_seen_at > TOUCH_EVERY:
+            row.last_seen_at = now
+            db.add(row)
+            db.commit()
+        request.state.session_id = session_id
+        return staff
+
+
+def require_staff(request: Request) -> Staff:
+    """Dependency: any signed-in staff member, else a redirect to the login page."""
+    staff = staff_for_request(request)
+    if staff is None:
+        raise LoginRequired()
+    request.state.staff = staff
+    return staff
+
+
+def has_role(staff: Staff, role: Role) -> bool:
+    """True when the staff member's role is at least `role`."""
+    return ROLE_RANK.get(Role(staff.role), 0) >= ROLE_RANK[role]
+
+
+def require_role(role: Role) -> object:
+    """Dependency factory: the signed-in staff member must be at least `role`."""
+
+    def check(staff: Annotated[Staff, Depends(require_staff)]) -> Staff:
+        if not has_role(staff, role):
+            raise Forbidden()
+        return staff
+
+    return Depends(check)
+
+
+CurrentStaff = Annotated[Staff, Depends(require_staff)]
+EditorStaff = Annotated[Staff, require_role(Role.editor)]
+AdminStaff = Annotated[Staff, require_role(Role.admin)]

@@ -1,0 +1,204 @@
+"""Running the column: staff accounts, topics, the audit log and the newsletter."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
+from fastapi.responses import RedirectResponse
+from sqlmodel import col, select
+
+from app.db import session_scope
+from app.deps import SessionDep
+from app.editorial import audit
+from app.editorial.auth import AdminStaff, EditorStaff, require_staff
+from app.editorial.pages import checked_form, render_admin
+from app.editorial.staff import StaffError, change_staff, create_staff, list_staff
+from app.editorial.topics import TopicError, merge_topics, update_topic
+from app.mail import deliver_due
+from app.models import AuditEntry, Role, Staff, Topic, utcnow
+from app.newsletter.digest import send_digest
+from app.newsletter.service import confirmed_addresses_csv, digest_history, subscriber_counts
+from app.publishing.service import list_topics
+
+router = APIRouter(prefix="/admin", include_in_schema=False, dependencies=[Depends(require_staff)])
+
+
+@router.get("/staff")
+def staff_page(request: Request, session: SessionDep, admin: AdminStaff) -> Response:
+    return render_admin(
+        request,
+        "admin/staff.html",
+        {
+            "people": list_staff(session=session),
+            "roles": [r.value for r in Role],
+            "error": None,
+            "values": {},
+        },
+    )
+
+
+@router.post("/staff")
+async def add_staff(request: Request, admin: AdminStaff) -> Response:
+    form = await checked_form(request)
+    values = {k: str(form.get(k, "")) for k in ("email", "name", "role")}
+    with session_scope(request.app.state.engine) as session:
+        try:
+            create_staff(
+                session=session,
+                email=values["email"],
+                role=values["role"],
+                name=values["name"],
+                password=str(form.get("password", "")),
+                by=admin.id,
+            )
+        except StaffError as exc:
+            session.rollback()
+            return render_admin(
+                request,
+                "admin/staff.html",
+                {
+                    "people": list_staff(session=session),
+                    "roles": [r.value for r in Role],
+                    "error": str(exc),
+                    "values": values,
+                },
+                status_code=422,
+            )
+    return RedirectResponse("/admin/staff?done=added", status_code=303)
+
+
+@router.post("/staff/{staff_id}")
+async def update_staff(request: Request, staff_id: int, admin: AdminStaff) -> Response:
+    form = await checked_form(request)
+    role = str(form.get("role", "")) or None
+    active = {"enable": True, "disable": False}.get(str(form.get("action", "")))
+    with session_scope(request.app.state.engine) as session:
+        person = session.get(Staff, staff_id)
+        if person is None:
+            raise HTTPException(404)
+        try:
+            change_staff(session=session, staff=person, by=admin, role=role, active=active)
+        except StaffError as exc:
+            raise HTTPException(400, str(exc)) from exc
+    return RedirectResponse("/admin/staff?done=changed", status_code=303)
+
+
+@router.get("/topics")
+def topics_page(request: Request, session: SessionDep, admin: AdminStaff) -> Response:
+    return render_admin(
+        request,
+        "admin/topics.html",
+        {"topics": list_topics(session=session, include_empty=True), "error": None},
+    )
+
+
+@router.post("/topics/{topic_id}")
+async def edit_topic(request: Request, topic_id: int, admin: AdminStaff) -> Response:
+    form = await checked_form(request)
+    with session_scope(request.app.state.engine) as session:
+        topic = session.get(Topic, topic_id)
+        if topic is None:
+            raise HTTPException(404)
+        try:
+            update_topic(
+                session=session,
+                topic=topic,
+                name=str(form.get("name", "")),
+                description=str(form.get("description", "")),
+                by=admin,
+            )
+        except TopicError as exc:
+            session.rollback()
+            return render_admin(
+                request,
+                "admin/topics.html",
+                {"topics": list_topics(session=session, include_empty=True), "error": str(exc)},
+                status_code=422,
+            )
+    return RedirectResponse("/admin/topics?done=saved", status_code=303)
+
+
+@router.post("/topics/merge")
+async def merge(request: Request, admin: AdminStaff) -> Response:
+    form = await checked_form(request)
+    ids = [str(form.get("source", "")), str(form.get("into", ""))]
+    if not all(i.isdigit() for i in ids):
+        raise HTTPException(400, "Choose two topics.")
+    with session_scope(request.app.state.engine) as session:
+        source, into = (session.get(Topic, int(i)) for i in ids)
+        if source is None or into is None:
+            raise HTTPException(404)
+        try:
+            merge_topics(session=session, source=source, into=into, by=admin)
+        except TopicError as exc:
+            raise HTTPException(400, str(exc)) from exc
+    return RedirectResponse("/admin/topics?done=merged", status_code=303)
+
+
+@router.get("/audit")
+def audit_page(
+    request: Request,
+    session: SessionDep,
+    editor: EditorStaff,
+    person: int | None = Query(None),
+    action: str = Query("", max_length=60),
+    before: int | None = Query(None),
+) -> Response:
+    entries = audit.list_entries(
+        session=session, staff_id=person, action=action or None, before_id=before
+    )
+    actions = session.exec(
+        select(AuditEntry.action).distinct().order_by(col(AuditEntry.action))
+    ).all()
+    return render_admin(
+        request,
+        "admin/audit.html",
+        {
+            "entries": entries,
+            "people": list_staff(session=session),
+            "actions": actions,
+            "person": person,
+            "action": action,
+            "older": entries[-1][0].id if len(entries) == 100 else None,
+        },
+    )
+
+
+@router.get("/newsletter")
+def newsletter_page(request: Request, session: SessionDep, editor: EditorStaff) -> Response:
+    return render_admin(
+        request,
+        "admin/newsletter.html",
+        {"counts": subscriber_counts(session=session), "digests": digest_history(session=session)},
+    )
+
+
+@router.post("/newsletter/send")
+async def newsletter_send(request: Request, editor: EditorStaff) -> Response:
+    await checked_form(request)
+    settings, engine = request.app.state.settings, request.app.state.engine
+    with session_scope(engine) as session:
+        digest = send_digest(session=session, settings=settings, now=utcnow(), staff_id=editor.id)
+        recipients = digest.recipients if digest else 0
+        audit.record(
+            session=session,
+            action="newsletter.send",
+            staff_id=editor.id,
+            detail=f"recipients={recipients}",
+        )
+    deliver_due(engine, settings)
+    done = f"sent-{recipients}" if digest else "nothing-new"
+    return RedirectResponse(f"/admin/newsletter?done={done}", status_code=303)
+
+
+@router.get("/newsletter/subscribers.csv")
+def newsletter_export(request: Request, session: SessionDep, admin: AdminStaff) -> Response:
+    with session_scope(request.app.state.engine) as writing:
+        audit.record(session=writing, action="newsletter.export", staff_id=admin.id)
+    return Response(
+        confirmed_addresses_csv(session=session),
+        media_type="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": 'attachment; filename="subscribers.csv"',
+            "Cache-Control": "no-store",
+        },
+    )

@@ -1,0 +1,168 @@
+"""The queue and a letter's page: triage, notes, assignment."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
+from fastapi.responses import RedirectResponse
+from sqlmodel import Session, col, select
+
+from app.db import session_scope
+from app.deps import SessionDep
+from app.editorial import letters
+from app.editorial.auth import CurrentStaff, require_staff
+from app.editorial.pages import checked_form, render_admin
+from app.editorial.queue import QueueFilter, list_queue, state_counts
+from app.editorial.workflow import IllegalMove, NotAllowed
+from app.models import Question, QuestionStatus, Staff, utcnow
+from app.submissions.service import topic_names
+
+router = APIRouter(prefix="/admin", include_in_schema=False, dependencies=[Depends(require_staff)])
+
+
+@router.get("")
+def admin_home() -> Response:
+    return RedirectResponse("/admin/queue", status_code=303)
+
+
+@router.get("/queue")
+def queue(
+    request: Request,
+    session: SessionDep,
+    staff: CurrentStaff,
+    state: str = Query("open", max_length=20),
+    topic: str = Query("", max_length=80),
+    urgent: bool = False,
+    mine: bool = False,
+    q: str = Query("", max_length=200),
+    after: str | None = Query(None, max_length=80),
+) -> Response:
+    states = {s.value for s in QuestionStatus} | {"open", "all"}
+    where = QueueFilter(
+        state=state if state in states else "open",
+        topic=topic or None,
+        urgent=urgent,
+        mine=staff.id if mine else None,
+        q=q,
+    )
+    page = list_queue(session=session, where=where, after=after)
+    today = utcnow().date()
+    return render_admin(
+        request,
+        "admin/queue.html",
+        {
+            "page": page,
+            "where": where,
+            "counts": state_counts(session=session),
+            "topics": topic_names(session=session),
+            "today": today,
+            "staff_names": staff_names(session),
+        },
+    )
+
+
+@router.post("/queue/bulk")
+async def bulk(request: Request, staff: CurrentStaff) -> Response:
+    form = await checked_form(request)
+    action = str(form.get("action", ""))
+    ids = [int(v) for v in form.getlist("ids") if isinstance(v, str) and v.isdigit()]
+    if action not in ("decline", "spam") or not ids:
+        return RedirectResponse("/admin/queue?done=nothing-selected", status_code=303)
+    with session_scope(request.app.state.engine) as session:
+        try:
+            moved, skipped = letters.bulk_triage(
+                session=session,
+                settings=request.app.state.settings,
+                ids=ids,
+                action=action,
+                staff=staff,
+                now=utcnow(),
+            )
+        except NotAllowed as exc:
+            raise HTTPException(403, str(exc)) from exc
+    return RedirectResponse(f"/admin/queue?done={action}-{moved}-{skipped}", status_code=303)
+
+
+@router.post("/questions/{question_id}/triage")
+async def triage(request: Request, question_id: int, staff: CurrentStaff) -> Response:
+    form = await checked_form(request)
+    action = str(form.get("action", ""))
+    if action not in letters.TRIAGE:
+        raise HTTPException(400)
+    with session_scope(request.app.state.engine) as session:
+        question = load_question(session, question_id)
+        try:
+            letters.triage(
+                session=session,
+                settings=request.app.state.settings,
+                question=question,
+                action=action,
+                staff=staff,
+                now=utcnow(),
+                reason=str(form.get("reason", "")),
+                kind_line=str(form.get("kind_line", "")),
+            )
+        except NotAllowed as exc:
+            raise HTTPException(403, str(exc)) from exc
+        except IllegalMove as exc:
+            raise HTTPException(409, str(exc)) from exc
+    return RedirectResponse(f"/admin/questions/{question_id}?done={action}", status_code=303)
+
+
+@router.post("/questions/{question_id}/notes")
+async def add_note(request: Request, question_id: int, staff: CurrentStaff) -> Response:
+    form = await checked_form(request)
+    body = str(form.get("body", "")).strip()
+    if not body:
+        return RedirectResponse(
+            f"/admin/questions/{question_id}?done=empty-note#notes", status_code=303
+        )
+    with session_scope(request.app.state.engine) as session:
+        letters.add_note(
+            session=session,
+            question=load_question(session, question_id),
+            staff=staff,
+            body=body[:5000],
+            now=utcnow(),
+        )
+    return RedirectResponse(f"/admin/questions/{question_id}?done=note#notes", status_code=303)
+
+
+@router.post("/questions/{question_id}/assign")
+async def assign(request: Request, question_id: int, staff: CurrentStaff) -> Response:
+    form = await checked_form(request)
+    assignee = str(form.get("assignee", ""))
+    due_text = str(form.get("due_on", ""))
+    try:
+        due_on = date.fromisoformat(due_text) if due_text else None
+    except ValueError:
+        raise HTTPException(400, "Use a date such as 2026-12-01.") from None
+    with session_scope(request.app.state.engine) as session:
+        try:
+            letters.assign(
+                session=session,
+                question=load_question(session, question_id),
+                staff=staff,
+                assignee_id=int(assignee) if assignee.isdigit() else None,
+                due_on=due_on,
+            )
+        except NotAllowed as exc:
+            raise HTTPException(403, str(exc)) from exc
+        except ValueError as exc:
+            raise HTTPException(400, str(exc)) from exc
+    return RedirectResponse(f"/admin/questions/{question_id}?done=assigned", status_code=303)
+
+
+def load_question(session: Session, question_id: int) -> Question:
+    """The letter with this id, or 404."""
+    question = session.get(Question, question_id)
+    if question is None:
+        raise HTTPException(404)
+    return question
+
+
+def staff_names(session: Session) -> dict[int, str]:
+    """Display names of all staff, by id."""
+    rows = session.exec(select(Staff.id, Staff.name, Staff.email).order_by(col(Staff.email))).all()
+    return {i: name or email for i, name, email in rows if i is not None}

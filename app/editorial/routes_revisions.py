@@ -1,0 +1,106 @@
+"""An article's revisions: the list, a comparison of any two, and restoring one."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
+from fastapi.responses import RedirectResponse
+from sqlmodel import select
+
+from app.db import session_scope
+from app.deps import SessionDep
+from app.editorial.auth import CurrentStaff, require_staff
+from app.editorial.pages import checked_form, render_admin
+from app.editorial.revisions import diff_revisions, list_revisions, revision_fields
+from app.editorial.workflow import (
+    ArticleChange,
+    IllegalMove,
+    NotAllowed,
+    StaleVersion,
+    change_article,
+)
+from app.models import Article, ArticleRevision, Question, utcnow
+
+router = APIRouter(prefix="/admin", include_in_schema=False, dependencies=[Depends(require_staff)])
+
+
+def _article(session: SessionDep, article_id: int) -> Article:
+    article = session.get(Article, article_id)
+    if article is None:
+        raise HTTPException(404)
+    return article
+
+
+def _back_link(session: SessionDep, article: Article) -> str:
+    question = session.exec(select(Question.id).where(Question.article_id == article.id)).first()
+    return f"/admin/questions/{question}" if question else f"/columns/{article.slug}"
+
+
+@router.get("/articles/{article_id}/revisions")
+def revisions(
+    request: Request,
+    article_id: int,
+    session: SessionDep,
+    a: int | None = Query(None),
+    b: int | None = Query(None),
+) -> Response:
+    article = _article(session, article_id)
+    rows = list_revisions(session=session, article_id=article_id)
+    by_id = {revision.id: revision for revision, _ in rows}
+    diff = None
+    if a in by_id and b in by_id:
+        diff = diff_revisions(by_id[a], by_id[b])
+    elif len(rows) >= 2 and a is None and b is None:
+        a, b = rows[1][0].id, rows[0][0].id
+        diff = diff_revisions(rows[1][0], rows[0][0])
+    return render_admin(
+        request,
+        "admin/revisions.html",
+        {
+            "article": article,
+            "rows": rows,
+            "diff": diff,
+            "a": a,
+            "b": b,
+            "back": _back_link(session, article),
+        },
+    )
+
+
+@router.post("/articles/{article_id}/revisions/{revision_id}/restore")
+async def restore(
+    request: Request, article_id: int, revision_id: int, staff: CurrentStaff
+) -> Response:
+    form = await checked_form(request)
+    version = str(form.get("version", ""))
+    with session_scope(request.app.state.engine) as session:
+        article = _article(session, article_id)
+        revision = session.get(ArticleRevision, revision_id)
+        if revision is None or revision.article_id != article_id:
+            raise HTTPException(404)
+        fields = revision_fields(revision)
+        fields.callout_title, fields.callout_text = article.callout_title, article.callout_text
+        fields.callout_url = article.callout_url
+        if fields.hero_path == article.hero_path:
+            fields.hero_width, fields.hero_height = article.hero_width, article.hero_height
+        change = ArticleChange(
+            action="save",
+            fields=fields,
+            expected_version=int(version) if version.isdigit() else -1,
+            reviewed=article.anonymisation_reviewed,
+        )
+        try:
+            change_article(
+                session=session,
+                settings=request.app.state.settings,
+                article=article,
+                change=change,
+                staff=staff,
+                now=utcnow(),
+            )
+        except StaleVersion:
+            raise HTTPException(409, "The article changed since you opened this page.") from None
+        except (NotAllowed, IllegalMove) as exc:
+            raise HTTPException(403, str(exc)) from exc
+    return RedirectResponse(
+        f"/admin/articles/{article_id}/revisions?done=restored", status_code=303
+    )

@@ -1,0 +1,1 @@
+"""The newsletter: double opt-in sign-up, digests of new columns, one-click unsubscribe."""

@@ -1,0 +1,161 @@
+"""Staff sign-in: sessions, cookies, throttling, and every /admin route behind a login."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
+from sqlmodel import Session, col, select
+
+from app.cli import main
+from app.editorial.passwords import hasher, password_problem
+from app.main import EDITORIAL_ROUTERS
+from app.models import AuditEntry, Staff, StaffSession
+from tests.editing import PASSWORD, STAFF, csrf_of, log_in, log_out
+from tests.helpers import soup
+
+LOGIN_PAGES = {"/admin/login"}
+
+
+def _admin_routes() -> list[tuple[str, str]]:
+    found = []
+    for router in EDITORIAL_ROUTERS:
+        for route in router.routes:
+            assert isinstance(route, APIRoute)
+            for method in route.methods:
+                found.append((method, route.path))
+    return found
+
+
+def test_every_admin_route_sends_anonymous_visitors_to_the_login(newsroom: TestClient) -> None:
+    routes = _admin_routes()
+    assert len(routes) >= 20
+    for method, path in routes:
+        if path in LOGIN_PAGES:
+            continue
+        url = path.replace("{question_id}", "1").replace("{article_id}", "1")
+        url = (
+            url.replace("{revision_id}", "1").replace("{staff_id}", "1").replace("{topic_id}", "1")
+        )
+        response = newsroom.request(method, url)
+        assert response.status_code == 303, (method, path, response.status_code)
+        assert response.headers["location"].startswith("/admin/login"), (method, path)
+
+
+def test_signing_in_sets_a_private_cookie_and_opens_the_queue(newsroom: TestClient) -> None:
+    response = log_in(newsroom, "editor")
+    assert response.status_code == 303 and response.headers["location"] == "/admin/queue"
+    cookie = response.headers["set-cookie"]
+    assert "consult_session=" in cookie and "HttpOnly" in cookie and "SameSite=lax" in cookie
+    queue = newsroom.get("/admin/queue")
+    assert queue.status_code == 200 and queue.headers["cache-control"] == "no-store"
+    assert soup(queue.text).find("h1").get_text(strip=True) == "Letters"
+    with Session(newsroom.app.state.engine) as session:
+        [row] = session.exec(select(StaffSession)).all()
+    assert row.id_hash not in cookie  # only a hash of the id is stored
+
+
+def test_after_logout_the_old_cookie_is_refused(newsroom: TestClient) -> None:
+    log_in(newsroom, "editor")
+    old = newsroom.cookies.get("consult_session")
+    assert log_out(newsroom).headers["location"] == "/admin/login"
+    newsroom.cookies.set("consult_session", old)
+    response = newsroom.get("/admin/queue")
+    assert response.status_code == 303 and response.headers["location"].startswith("/admin/login")
+
+
+def test_the_session_id_is_rotated_at_login(newsroom: TestClient) -> None:
+    log_in(newsroom, "editor")
+    first = newsroom.cookies.get("consult_session")
+    token = csrf_of(newsroom, "/admin/queue")
+    again = newsroom.post(
+        "/admin/login", data={"email": STAFF["editor"], "password": PASSWORD, "csrf_token": token}
+    )
+    assert again.status_code == 303 and newsroom.cookies.get("consult_session") != first
+    newsroom.cookies.clear()
+    newsroom.cookies.set("consult_session", first)
+    assert newsroom.get("/admin/queue").status_code == 303
+
+
+def test_five_wrong_passwords_then_the_right_one_is_429(newsroom: TestClient) -> None:
+    for _ in range(5):
+        assert log_in(newsroom, "editor", password="wrong-password-here").status_code == 401
+    response = log_in(newsroom, "editor")
+    assert response.status_code == 429 and int(response.headers["retry-after"]) > 0
+    assert "consult_session" not in response.headers.get("set-cookie", "")
+
+
+def test_an_unknown_email_gets_the_same_answer_as_a_wrong_password(newsroom: TestClient) -> None:
+    unknown = log_in(newsroom, "nobody@example.org")
+    wrong = log_in(newsroom, "editor", password="wrong-password-here")
+    assert unknown.status_code == wrong.status_code == 401
+    error = soup(unknown.text).select_one(".notice--error").get_text()
+    assert error == soup(wrong.text).select_one(".notice--error").get_text()
+
+
+def test_logins_are_audited(newsroom: TestClient) -> None:
+    log_in(newsroom, "editor", password="wrong-password-here")
+    log_in(newsroom, "editor")
+    with Session(newsroom.app.state.engine) as session:
+        actions = session.exec(select(AuditEntry.action).order_by(col(AuditEntry.id))).all()
+    assert [a for a in actions if a.startswith("login")] == ["login.failed", "login.succeeded"]
+
+
+def test_login_without_csrf_is_refused(newsroom: TestClient) -> None:
+    csrf_of(newsroom, "/admin/login")
+    response = newsroom.post("/admin/login", data={"email": STAFF["editor"], "password": PASSWORD})
+    assert response.status_code == 403 and "consult_session" not in newsroom.cookies
+
+
+def test_admin_forms_refuse_a_missing_csrf_token(newsroom: TestClient) -> None:
+    log_in(newsroom, "editor")
+    assert newsroom.post("/admin/logout", data={}).status_code == 403
+    assert newsroom.get("/admin/queue").status_code == 200  # still signed in
+
+
+@pytest.mark.parametrize(
+    ("password", "ok"),
+    [
+        ("short-one", False),
+        ("password1234", False),
+        ("aaaaaaaaaaaaaaaa", False),
+        ("orchard lantern velvet", True),
+    ],
+)
+def test_password_rules(password: str, ok: bool) -> None:
+    assert (password_problem(password) is None) is ok
+
+
+def test_users_create_from_the_command_line(
+    newsroom: TestClient, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    settings = newsroom.app.state.settings
+    monkeypatch.setenv("CONSULT_DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("CONSULT_VAR_DIR", str(settings.var_dir))
+    monkeypatch.setattr("sys.stdin", __import__("io").StringIO("orchard lantern velvet\n"))
+    assert (
+        main(
+            ["users", "create", "New.Person@example.org", "--role", "columnist", "--password-stdin"]
+        )
+        == 0
+    )
+    assert "created columnist new.person@example.org" in capsys.readouterr().out
+    with Session(newsroom.app.state.engine) as session:
+        staff = session.exec(select(Staff).where(Staff.email == "new.person@example.org")).one()
+    assert staff.password_hash.startswith("$argon2id$")
+    assert log_in(newsroom, "new.person@example.org", "orchard lantern velvet").status_code == 303
+
+
+def test_old_hashes_are_upgraded_at_login(newsroom: TestClient) -> None:
+    from argon2 import PasswordHasher
+
+    weak = PasswordHasher(time_cost=1, memory_cost=8192).hash(PASSWORD)
+    with Session(newsroom.app.state.engine) as session:
+        staff = session.exec(select(Staff).where(Staff.email == STAFF["editor"])).one()
+        staff.password_hash = weak
+        session.add(staff)
+        session.commit()
+    assert log_in(newsroom, "editor").status_code == 303
+    with Session(newsroom.app.state.engine) as session:
+        upgraded = session.exec(select(Staff).where(Staff.email == STAFF["editor"])).one()
+    assert upgraded.password_hash != weak and not hasher.check_needs_rehash(upgraded.password_hash)
