@@ -6,9 +6,10 @@ STAMP  := $(VENV)/.installed-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 PYTEST_ARGS ?=
+BENCH_ARGS ?=
 LINT_PATHS := app tests migrations $(wildcard bench)
 
-.PHONY: run test lint format bench clean
+.PHONY: run test lint format bench audit clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,9 +25,21 @@ lint: $(STAMP)
 	$(BIN)/ruff check $(LINT_PATHS)
 	$(BIN)/ruff format --check $(LINT_PATHS)
 	$(BIN)/mypy app
+	$(BIN)/bandit -q -c pyproject.toml -r app
+
+# Known-vulnerability check of the installed packages; needs the advisory service, so it
+# reports rather than blocks when the network is out of reach.
+audit: $(STAMP)
+	-timeout 180 $(BIN)/pip-audit --skip-editable --progress-spinner off
 
 test: lint
 	$(BIN)/python -m pytest --cov --cov-report=term:skip-covered $(PYTEST_ARGS)
+
+# The benchmark (see bench/README.md): about 9 minutes; BENCH_ARGS="--sizes 1000,10000,100000"
+# for the full chart, "--postgres" to add PostgreSQL.
+bench: $(STAMP)
+	-$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[bench]'
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 format: $(STAMP)
 	$(BIN)/ruff format $(LINT_PATHS)

@@ -53,6 +53,7 @@ class Settings(BaseSettings):
     page_size: int = Field(default=10, ge=1, le=100)
     public_max_age: int = Field(default=300, ge=0)
     background_tasks: bool = True
+    sqlite_busy_timeout_ms: int = Field(default=10_000, ge=100)
 
     @model_validator(mode="after")
     def _fill_defaults(self) -> Settings:

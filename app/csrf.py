@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from fastapi import Request, Response
 
-TOKEN_FIELD = "csrf_token"
+TOKEN_FIELD = "csrf_token"  # nosec B105 - the name of a form field, not a secret
 
 
 def cookie_name(request: Request) -> str:

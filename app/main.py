@@ -29,6 +29,7 @@ from app.editorial import (
 )
 from app.editorial.auth import Forbidden, LoginRequired
 from app.editorial.workflow import publish_due
+from app.logs import configure_logging
 from app.mail import deliver_due
 from app.models import utcnow
 from app.newsletter import routes as newsletter_routes
@@ -61,8 +62,9 @@ EDITORIAL_ROUTERS = [
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the site for these settings (from the environment when none are given)."""
     settings = settings or load_settings()
+    configure_logging()
     secret_key = settings.resolved_secret_key()
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -161,6 +163,12 @@ async def _every(name: str, seconds: float, job: Callable[[], object]) -> None:
             log.exception("%s failed", name)
 
 
+def _route_name(request: Request) -> str:
+    # The route's template ("/ask/status/{token}"), never the concrete path with its token.
+    route = request.scope.get("route")
+    return str(getattr(route, "path", "unmatched route"))
+
+
 def _wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
@@ -201,10 +209,10 @@ def _add_error_pages(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
         if _wants_json(request):
-            errors = [
-                {"field": ".".join(str(p) for p in e["loc"][1:]), "message": e["msg"]}
+            errors = {
+                ".".join(str(p) for p in e["loc"][1:]) or "body": str(e["msg"])
                 for e in exc.errors()
-            ]
+            }
             return JSONResponse({"detail": "Invalid request.", "errors": errors}, status_code=422)
         return error_page(request, 400)
 
@@ -221,7 +229,7 @@ def _add_error_pages(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def server_error(request: Request, exc: Exception) -> Response:
-        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        log.exception("unhandled error on %s %s", request.method, _route_name(request))
         if _wants_json(request):
             return JSONResponse({"detail": "Something went wrong on our side."}, status_code=500)
         return error_page(request, 500)

@@ -74,6 +74,14 @@ def reading_minutes(*texts: str) -> int:
     return max(1, math.ceil(words / WORDS_PER_MINUTE))
 
 
+_INVISIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
+def clean_text(text: str) -> str:
+    """Text with the control characters that no page, feed or mail may carry removed."""
+    return _INVISIBLE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
 def slugify(text: str, max_length: int = 80) -> str:
     """A lower-case, hyphenated ASCII slug."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()

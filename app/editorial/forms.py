@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from starlette.datastructures import FormData, UploadFile
 
 from app.editorial.articles import ArticleFields
+from app.markdown import clean_text
 
 
 @dataclass
@@ -27,7 +28,7 @@ class ArticleForm:
 
 def _text(form: FormData, name: str) -> str:
     value = form.get(name)
-    return value.replace("\r\n", "\n") if isinstance(value, str) else ""
+    return clean_text(value) if isinstance(value, str) else ""
 
 
 def parse_publish_at(value: str, tz: ZoneInfo) -> datetime:

@@ -91,6 +91,23 @@ def topics_page(request: Request, session: SessionDep, admin: AdminStaff) -> Res
     )
 
 
+@router.post("/topics/merge")
+async def merge(request: Request, admin: AdminStaff) -> Response:
+    form = await checked_form(request)
+    ids = [str(form.get("source", "")), str(form.get("into", ""))]
+    if not all(i.isdigit() for i in ids):
+        raise HTTPException(400, "Choose two topics.")
+    with session_scope(request.app.state.engine) as session:
+        source, into = (session.get(Topic, int(i)) for i in ids)
+        if source is None or into is None:
+            raise HTTPException(404)
+        try:
+            merge_topics(session=session, source=source, into=into, by=admin)
+        except TopicError as exc:
+            raise HTTPException(400, str(exc)) from exc
+    return RedirectResponse("/admin/topics?done=merged", status_code=303)
+
+
 @router.post("/topics/{topic_id}")
 async def edit_topic(request: Request, topic_id: int, admin: AdminStaff) -> Response:
     form = await checked_form(request)
@@ -115,23 +132,6 @@ async def edit_topic(request: Request, topic_id: int, admin: AdminStaff) -> Resp
                 status_code=422,
             )
     return RedirectResponse("/admin/topics?done=saved", status_code=303)
-
-
-@router.post("/topics/merge")
-async def merge(request: Request, admin: AdminStaff) -> Response:
-    form = await checked_form(request)
-    ids = [str(form.get("source", "")), str(form.get("into", ""))]
-    if not all(i.isdigit() for i in ids):
-        raise HTTPException(400, "Choose two topics.")
-    with session_scope(request.app.state.engine) as session:
-        source, into = (session.get(Topic, int(i)) for i in ids)
-        if source is None or into is None:
-            raise HTTPException(404)
-        try:
-            merge_topics(session=session, source=source, into=into, by=admin)
-        except TopicError as exc:
-            raise HTTPException(400, str(exc)) from exc
-    return RedirectResponse("/admin/topics?done=merged", status_code=303)
 
 
 @router.get("/audit")

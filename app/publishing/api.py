@@ -7,11 +7,12 @@ from datetime import datetime
 from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel
 
+from app.api_errors import error_responses
 from app.deps import SessionDep, SettingsDep
 from app.models import Article, Topic
 from app.publishing import service
 
-router = APIRouter(prefix="/api/v1", tags=["columns"])
+router = APIRouter(prefix="/api/v1", tags=["columns"], responses=error_responses(404, 422, 503))
 
 
 class TopicPublic(BaseModel):

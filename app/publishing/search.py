@@ -66,8 +66,7 @@ def index_article(session: Session, article: Article) -> None:
 
 def remove_from_index(session: Session, article_id: int) -> None:
     """Take an article out of the index."""
-    column = "rowid" if _is_sqlite(session) else "article_id"
-    session.execute(text(f"DELETE FROM article_search WHERE {column} = :id"), {"id": article_id})  # noqa: S608
+    session.execute(text(_DELETE["article"][_dialect(session)]), {"id": article_id})
 
 
 def search_articles(
@@ -113,14 +112,29 @@ def _mark(snippet: str) -> str:
     return escaped.replace(_OPEN, "<mark>").replace(_CLOSE, "</mark>")
 
 
+_DELETE = {
+    "article": {
+        "sqlite": "DELETE FROM article_search WHERE rowid = :id",
+        "postgresql": "DELETE FROM article_search WHERE article_id = :id",
+    },
+    "question": {
+        "sqlite": "DELETE FROM question_search WHERE rowid = :id",
+        "postgresql": "DELETE FROM question_search WHERE question_id = :id",
+    },
+}
+
+
+def _dialect(session: Session) -> str:
+    return "sqlite" if _is_sqlite(session) else "postgresql"
+
+
 def _is_sqlite(session: Session) -> bool:
     return session.get_bind().dialect.name == "sqlite"
 
 
 def index_question(session: Session, question: Question) -> None:
     """Keep a letter's text in the editors' search index (or drop it once erased)."""
-    key = "rowid" if _is_sqlite(session) else "question_id"
-    session.execute(text(f"DELETE FROM question_search WHERE {key} = :id"), {"id": question.id})  # noqa: S608
+    session.execute(text(_DELETE["question"][_dialect(session)]), {"id": question.id})
     if not question.letter:
         return
     if _is_sqlite(session):
@@ -135,9 +149,8 @@ def index_question(session: Session, question: Question) -> None:
 
 def unindex_questions(session: Session, ids: list[int]) -> None:
     """Drop erased letters from the editors' search index."""
-    key = "rowid" if _is_sqlite(session) else "question_id"
     for question_id in ids:
-        session.execute(text(f"DELETE FROM question_search WHERE {key} = :id"), {"id": question_id})  # noqa: S608
+        session.execute(text(_DELETE["question"][_dialect(session)]), {"id": question_id})
 
 
 def distinctive_terms(letter: str, limit: int = 10) -> list[str]:

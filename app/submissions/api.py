@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from app import csrf
+from app.api_errors import error_responses
 from app.db import session_scope
 from app.deps import SessionDep
 from app.models import Article, utcnow
@@ -18,7 +19,7 @@ from app.ratelimit import client_address, client_hash
 from app.submissions import service
 from app.submissions.validation import validate_letter
 
-router = APIRouter(prefix="/api/v1", tags=["questions"])
+router = APIRouter(prefix="/api/v1", tags=["questions"], responses=error_responses(404, 422, 503))
 
 
 class QuestionIn(BaseModel):
@@ -42,11 +43,6 @@ class QuestionStatusOut(BaseModel):
     article_url: str | None = None
 
 
-class FieldErrors(BaseModel):
-    detail: str
-    errors: dict[str, str]
-
-
 def _error(status: int, detail: str, headers: dict[str, str] | None = None) -> JSONResponse:
     return JSONResponse({"detail": detail}, status_code=status, headers=headers)
 
@@ -55,7 +51,7 @@ def _error(status: int, detail: str, headers: dict[str, str] | None = None) -> J
     "/questions",
     status_code=201,
     response_model=QuestionCreated,
-    responses={422: {"model": FieldErrors}, 429: {"description": "Too many letters"}},
+    responses=error_responses(403, 429),
 )
 def create_question(
     body: QuestionIn,

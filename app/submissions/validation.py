@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from email_validator import EmailNotValidError, validate_email
 
+from app.markdown import clean_text
+
 QUESTION_MIN, QUESTION_MAX = 50, 6000
 SIGNOFF_MAX = 60
 
@@ -23,7 +25,7 @@ class LetterInput:
 
 def _text(data: dict[str, object], name: str) -> str:
     value = data.get(name)
-    return value.strip() if isinstance(value, str) else ""
+    return clean_text(value).strip() if isinstance(value, str) else ""
 
 
 def _checked(value: object) -> bool:

@@ -1,0 +1,67 @@
+"""The renderer under attack: property-based, and against inputs built to be slow."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from app.markdown import render_markdown
+from tests.helpers import soup
+from tests.security.payloads import DANGEROUS, XSS, assert_inert
+
+SYNTAX = [
+    *"<>[]()!*_`\"'&#;:\n \t=\\",
+    "javascript:",
+    "JaVaScRiPt:",
+    "data:text/html,",
+    "vbscript:",
+    "&#x6A;",
+    "<script>",
+    "<img src=x onerror=alert(1)>",
+    "http://a.example",
+    "on",
+]
+PIECES = st.sampled_from([*SYNTAX, *XSS])
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(PIECES, st.text(max_size=8)), max_size=40).map("".join))
+def test_no_input_produces_live_markup(text: str) -> None:
+    html = render_markdown(text)
+    assert_inert(html, "", "renderer")
+    assert not soup(html).find_all(DANGEROUS)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[" * 50_000,
+        "*a" * 50_000,
+        "_" * 50_000 + "a",
+        "> " * 20_000 + "x",
+        "[a](" * 20_000,
+        "<" * 50_000,
+        "`" * 50_000,
+        "- " * 25_000,
+        "![" * 25_000 + "](x)" * 10,
+    ],
+    ids=[
+        "brackets",
+        "emphasis",
+        "underscores",
+        "quotes",
+        "links",
+        "angles",
+        "backticks",
+        "lists",
+        "images",
+    ],
+)
+def test_pathological_inputs_render_in_under_a_second(text: str) -> None:
+    # CPU time, so that other work on the machine does not count against the renderer.
+    started = time.process_time()
+    render_markdown(text)
+    assert time.process_time() - started < 1.0
