@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+from pathlib import Path
+
 import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
@@ -159,3 +162,54 @@ def test_old_hashes_are_upgraded_at_login(newsroom: TestClient) -> None:
     with Session(newsroom.app.state.engine) as session:
         upgraded = session.exec(select(Staff).where(Staff.email == STAFF["editor"])).one()
     assert upgraded.password_hash != weak and not hasher.check_needs_rehash(upgraded.password_hash)
+
+
+def _age_sessions(
+    client: TestClient, *, idle: timedelta = timedelta(0), absolute: timedelta = timedelta(0)
+) -> None:
+    with Session(client.app.state.engine) as session:
+        for row in session.exec(select(StaffSession)).all():
+            row.last_seen_at -= idle
+            row.expires_at -= absolute
+            session.add(row)
+        session.commit()
+
+
+def test_a_session_idle_for_more_than_30_minutes_ends(newsroom: TestClient) -> None:
+    log_in(newsroom, "editor")
+    _age_sessions(newsroom, idle=timedelta(minutes=29))
+    assert newsroom.get("/admin/queue").status_code == 200
+    _age_sessions(newsroom, idle=timedelta(minutes=31))
+    assert newsroom.get("/admin/queue").status_code == 303
+
+
+def test_a_session_ends_after_12_hours_however_busy(newsroom: TestClient) -> None:
+    log_in(newsroom, "editor")
+    with Session(newsroom.app.state.engine) as session:
+        row = session.exec(select(StaffSession)).one()
+        assert row.expires_at - row.created_at == timedelta(hours=12)
+    _age_sessions(newsroom, absolute=timedelta(hours=12, seconds=1))
+    assert newsroom.get("/admin/queue").status_code == 303
+
+
+def test_production_session_cookie_is_host_only_and_secure(
+    database_url: str, tmp_path: Path
+) -> None:
+    from app.main import create_app
+    from tests.conftest import make_settings
+    from tests.editing import make_staff
+
+    settings = make_settings(database_url, tmp_path / "var", env="production")
+    with TestClient(
+        create_app(settings), base_url="https://testserver", follow_redirects=False
+    ) as client:
+        make_staff(client)
+        page = soup(client.get("/admin/login").text)
+        token = page.find("input", attrs={"name": "csrf_token"})["value"]
+        response = client.post(
+            "/admin/login",
+            data={"email": STAFF["editor"], "password": PASSWORD, "csrf_token": token},
+        )
+        cookie = response.headers["set-cookie"]
+        assert cookie.startswith("__Host-consult_session=")
+        assert "Secure" in cookie and "HttpOnly" in cookie and "Path=/" in cookie
