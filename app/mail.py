@@ -12,6 +12,7 @@ import ssl
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from sqlalchemy import update
@@ -52,6 +53,36 @@ def queue_mail(
     session.add(message)
     session.flush()
     return message
+
+
+def queue_templated(
+    *,
+    session: Session,
+    kind: str,
+    to: str,
+    subject: str,
+    template: str,
+    context: dict[str, Any],
+    headers: dict[str, str] | None = None,
+    question_id: int | None = None,
+) -> OutboxMessage:
+    """Queue a mail whose parts come from templates/emails/<template>.txt (and .html)."""
+    from app.templating import templates
+
+    html_name = f"emails/{template}.html"
+    html = None
+    if html_name in templates.env.list_templates(extensions=["html"]):
+        html = templates.get_template(html_name).render(context)
+    return queue_mail(
+        session=session,
+        kind=kind,
+        to=to,
+        subject=subject,
+        question_id=question_id,
+        text=templates.get_template(f"emails/{template}.txt").render(context),
+        html=html,
+        headers=headers,
+    )
 
 
 def cancel_mail_for_question(*, session: Session, question_id: int) -> None:

@@ -21,6 +21,30 @@ class Verdict:
     retry_after: int = 0
 
 
+class RateLimited(Exception):
+    """The client used up its allowance; `retry_after` says when to come back (seconds)."""
+
+    def __init__(self, verdict: Verdict) -> None:
+        super().__init__("too many requests from this client")
+        self.retry_after = verdict.retry_after
+
+
+def require_hourly_allowance(
+    *, session: Session, bucket: str, client: str, per_hour: int, now: datetime
+) -> None:
+    """Count one action, or raise RateLimited once the client's hourly allowance is used."""
+    verdict = check_and_count(
+        session=session,
+        bucket=bucket,
+        client=client,
+        limit=per_hour,
+        window=timedelta(hours=1),
+        now=now,
+    )
+    if not verdict.allowed:
+        raise RateLimited(verdict)
+
+
 def client_address(request: Request) -> str:
     """The client's address (uvicorn has already applied trusted proxy headers)."""
     return request.client.host if request.client else "unknown"

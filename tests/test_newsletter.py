@@ -173,7 +173,7 @@ def test_a_crash_halfway_queues_nothing_and_the_retry_mails_each_reader_once(
     for email in ("one@example.org", "two@example.org"):
         confirmed_reader(newsletter, smtp[0], email)
     publish(newsletter, "crash-test")
-    real_queue = digest_module.queue_mail
+    real_queue = digest_module.queue_templated
     calls: list[str] = []
 
     def crash_on_second(**kwargs: object) -> OutboxMessage:
@@ -182,11 +182,11 @@ def test_a_crash_halfway_queues_nothing_and_the_retry_mails_each_reader_once(
             raise RuntimeError("worker killed")
         return real_queue(**kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(digest_module, "queue_mail", crash_on_second)
+    monkeypatch.setattr(digest_module, "queue_templated", crash_on_second)
     with pytest.raises(RuntimeError):
         queue_digest(newsletter)
     assert rows(newsletter, Digest) == [] and deliver(newsletter) == 0
-    monkeypatch.setattr(digest_module, "queue_mail", real_queue)
+    monkeypatch.setattr(digest_module, "queue_templated", real_queue)
     for _ in range(2):
         queue_digest(newsletter)
         deliver(newsletter)

@@ -10,7 +10,7 @@ from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from app.config import Settings
-from app.mail import queue_mail
+from app.mail import queue_templated
 from app.models import (
     Article,
     ArticleStatus,
@@ -20,7 +20,6 @@ from app.models import (
     SubscriberStatus,
 )
 from app.newsletter import tokens
-from app.templating import templates
 
 DIGEST_KIND = "digest"
 FIRST_WINDOW = timedelta(days=7)
@@ -125,12 +124,12 @@ def _queue_digest_mail(
         subject = f"{settings.site_name}: {items[0].title}"
     else:
         subject = f"{settings.site_name}: {len(items)} new columns"
-    queue_mail(
+    queue_templated(
         session=session,
         kind=DIGEST_KIND,
         to=to,
         subject=subject[:200],
-        text=templates.get_template("emails/digest.txt").render(context),
-        html=templates.get_template("emails/digest.html").render(context),
+        template="digest",
+        context=context,
         headers={"List-Unsubscribe": f"<{unsubscribe_url}>", "List-Unsubscribe-Post": ONE_CLICK},
     )

@@ -13,12 +13,11 @@ from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
 from app.config import Settings
-from app.mail import queue_mail
+from app.mail import queue_templated
 from app.models import Digest, OutboxMessage, OutboxStatus, Subscriber, SubscriberStatus
 from app.newsletter import tokens
 from app.newsletter.digest import DIGEST_KIND, send_digest
-from app.ratelimit import Verdict, check_and_count, client_hash
-from app.templating import templates
+from app.ratelimit import RateLimited, check_and_count, client_hash, require_hourly_allowance
 
 __all__ = [
     "ConfirmResult",
@@ -41,12 +40,6 @@ ADDRESS_BUCKET = "newsletter-address"
 CONFIRM_MAILS_PER_ADDRESS_HOUR = 2
 CONFIRM_KIND = "newsletter_confirm"
 S = SubscriberStatus
-
-
-class RateLimited(Exception):
-    def __init__(self, verdict: Verdict) -> None:
-        super().__init__("too many sign-ups from this client")
-        self.retry_after = verdict.retry_after
 
 
 class ConfirmResult(StrEnum):
@@ -77,16 +70,13 @@ def sign_up(
 ) -> None:
     """Take a sign-up and mail a confirmation link when one is due; the caller cannot tell
     (and so cannot reveal) whether the address was already known."""
-    verdict = check_and_count(
+    require_hourly_allowance(
         session=session,
         bucket=RATE_BUCKET,
         client=client,
-        limit=settings.submissions_per_hour,
-        window=timedelta(hours=1),
+        per_hour=settings.submissions_per_hour,
         now=now,
     )
-    if not verdict.allowed:
-        raise RateLimited(verdict)
     subscriber = find_subscriber(session=session, email=email)
     if subscriber is None:
         subscriber = Subscriber(email=email, status=S.pending, created_at=now)
@@ -120,13 +110,13 @@ def _queue_confirmation(
         "confirm_url": f"{settings.base_url}/newsletter/confirm/"
         f"{tokens.confirm_token(secret, to.id)}",
     }
-    queue_mail(
+    queue_templated(
         session=session,
         kind=CONFIRM_KIND,
         to=to.email,
         subject=f"Please confirm your {settings.site_name} newsletter subscription",
-        text=templates.get_template("emails/confirm.txt").render(context),
-        html=templates.get_template("emails/confirm.html").render(context),
+        template="confirm",
+        context=context,
     )
 
 

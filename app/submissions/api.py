@@ -15,7 +15,7 @@ from app.api_errors import error_responses
 from app.db import session_scope
 from app.deps import SessionDep
 from app.models import Article, utcnow
-from app.ratelimit import client_address, client_hash
+from app.ratelimit import RateLimited, client_address, client_hash
 from app.submissions import service
 from app.submissions.validation import validate_letter
 
@@ -81,7 +81,7 @@ def create_question(
                 client=client_hash(secret, client_address(request), now),
                 now=now,
             )
-    except service.RateLimited as limited:
+    except RateLimited as limited:
         return _error(
             429,
             "Too many letters from this client; try again later.",

@@ -14,7 +14,7 @@ from app.db import session_scope
 from app.deps import SessionDep
 from app.editorial.workflow import WITHDRAWABLE, IllegalMove, withdraw_question
 from app.models import Article, utcnow
-from app.ratelimit import client_address, client_hash
+from app.ratelimit import RateLimited, client_address, client_hash
 from app.submissions import form_token, service
 from app.submissions.validation import QUESTION_MAX, validate_letter
 from app.templating import templates
@@ -133,7 +133,7 @@ async def send_letter(request: Request, session: SessionDep) -> Response:
                 client=client_hash(secret, client_address(request), now),
                 now=now,
             )
-    except service.RateLimited as limited:
+    except RateLimited as limited:
         return again(
             429,
             headers={"Retry-After": str(limited.retry_after)},

@@ -7,18 +7,17 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlmodel import Session, col, select
 
 from app.config import Settings
-from app.mail import queue_mail
+from app.mail import queue_templated
 from app.models import Question, QuestionContact, QuestionStatus, Topic
 from app.publishing.search import index_question
-from app.ratelimit import Verdict, check_and_count
+from app.ratelimit import require_hourly_allowance
 from app.submissions.urgency import urgent_categories
 from app.submissions.validation import LetterInput
-from app.templating import templates
 
 RATE_BUCKET = "letters"
 Q = QuestionStatus
@@ -29,12 +28,6 @@ class Submitted:
     question_id: int
     token: str
     duplicate: bool
-
-
-class RateLimited(Exception):
-    def __init__(self, verdict: Verdict) -> None:
-        super().__init__("too many letters from this client")
-        self.retry_after = verdict.retry_after
 
 
 def new_submission_key() -> str:
@@ -75,16 +68,13 @@ def submit_letter(
     ).first()
     if existing is not None and existing.id is not None:
         return Submitted(existing.id, token, duplicate=True)
-    verdict = check_and_count(
+    require_hourly_allowance(
         session=session,
         bucket=RATE_BUCKET,
         client=client,
-        limit=settings.submissions_per_hour,
-        window=timedelta(hours=1),
+        per_hour=settings.submissions_per_hour,
         now=now,
     )
-    if not verdict.allowed:
-        raise RateLimited(verdict)
     categories = urgent_categories(letter.question)
     question = Question(
         letter=letter.question,
@@ -114,19 +104,18 @@ def submit_letter(
 def _queue_receipt(
     *, session: Session, settings: Settings, question: Question, to: str, token: str
 ) -> None:
-    context = {
-        "status_url": f"{settings.base_url}/ask/status/{token}",
-        "signoff": question.signoff,
-        "site_name": settings.site_name,
-    }
-    queue_mail(
+    queue_templated(
         session=session,
         kind="receipt",
         to=to,
         question_id=question.id,
+        template="receipt",
         subject=f"We have your letter — {settings.site_name}",
-        text=templates.get_template("emails/receipt.txt").render(context),
-        html=templates.get_template("emails/receipt.html").render(context),
+        context={
+            "status_url": f"{settings.base_url}/ask/status/{token}",
+            "signoff": question.signoff,
+            "site_name": settings.site_name,
+        },
     )
 
 
