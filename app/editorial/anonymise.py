@@ -20,7 +20,7 @@ WORKPLACE_WORDS = (
 PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("email", re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")),
     ("url", re.compile(r"\b(?:https?://|www\.)[^\s<>\"')]*[^\s<>\"').,;:!?]", re.IGNORECASE)),
-    ("phone", re.compile(r"(?<![\w/])\+?\(?\d[\d\s().-]{6,}\d(?![\w/])")),
+    ("phone", re.compile(r"(?<![\w/])\+?\(?\d[\d ().-]{6,}\d(?![\w/])")),
     (
         "age",
         re.compile(

@@ -11,7 +11,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 MAX_BYTES = 5 * 1024 * 1024
 MAX_WIDTH = 1600
 ALLOWED = {"JPEG", "PNG", "WEBP"}
-Image.MAX_IMAGE_PIXELS = 40_000_000  # refuse decompression bombs
+MAX_PIXELS = 40_000_000  # refuse decompression bombs before decoding a single pixel
 
 
 class ImageRejected(ValueError):
@@ -25,6 +25,8 @@ def store_hero(data: bytes, media_dir: Path) -> tuple[str, int, int]:
     try:
         with Image.open(io.BytesIO(data)) as probe:
             kind = probe.format
+            if probe.width * probe.height > MAX_PIXELS:
+                raise ImageRejected("The image has too many pixels. Please use a smaller one.")
             probe.verify()
         if kind not in ALLOWED:
             raise ImageRejected("Please upload a JPEG, PNG or WebP image.")

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse
 from sqlmodel import Session, col, select
+from starlette.datastructures import FormData
 
 from app.db import session_scope
 from app.deps import SessionDep
@@ -87,6 +88,15 @@ def letter_page(request: Request, question_id: int, session: SessionDep) -> Resp
 @router.post("/questions/{question_id}")
 async def save_answer(request: Request, question_id: int, staff: CurrentStaff) -> Response:
     form = await checked_form(request)
+    try:
+        return await _save_answer(request, question_id, staff, form)
+    finally:
+        await form.close()  # uploads wait in temporary files until closed
+
+
+async def _save_answer(
+    request: Request, question_id: int, staff: Staff, form: FormData
+) -> Response:
     settings = request.app.state.settings
     with session_scope(request.app.state.engine) as session:
         question = load_question(session, question_id)

@@ -8,14 +8,13 @@ from typing import Annotated
 from fastapi import APIRouter, Header, HTTPException, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import OperationalError
 
 from app import csrf
 from app.api_errors import error_responses
-from app.db import session_scope
 from app.deps import SessionDep
 from app.models import Article, utcnow
-from app.ratelimit import RateLimited, client_address, client_hash
+from app.ratelimit import RateLimited
 from app.submissions import service
 from app.submissions.validation import validate_letter
 
@@ -67,28 +66,18 @@ def create_question(
         return JSONResponse(
             {"detail": "Please correct the fields listed.", "errors": errors}, status_code=422
         )
-    settings, secret = request.app.state.settings, request.app.state.secret_key
+    settings = request.app.state.settings
     key = f"api:{idempotency_key}" if idempotency_key else service.new_submission_key()
-    now = utcnow()
     try:
-        with session_scope(request.app.state.engine) as writing:
-            submitted = service.submit_letter(
-                session=writing,
-                settings=settings,
-                secret=secret,
-                letter=letter,
-                submission_key=key,
-                client=client_hash(secret, client_address(request), now),
-                now=now,
-            )
+        submitted = service.accept_letter(
+            request=request, letter=letter, submission_key=key, now=utcnow()
+        )
     except RateLimited as limited:
         return _error(
             429,
             "Too many letters from this client; try again later.",
             {"Retry-After": str(limited.retry_after)},
         )
-    except IntegrityError:
-        submitted = service.Submitted(0, service.status_token(secret, key), True)
     except OperationalError:
         return _error(
             503,

@@ -6,7 +6,7 @@ import contextlib
 
 from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import RedirectResponse
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from app import csrf
@@ -14,7 +14,7 @@ from app.db import session_scope
 from app.deps import SessionDep
 from app.editorial.workflow import WITHDRAWABLE, IllegalMove, withdraw_question
 from app.models import Article, utcnow
-from app.ratelimit import RateLimited, client_address, client_hash
+from app.ratelimit import RateLimited
 from app.submissions import form_token, service
 from app.submissions.validation import QUESTION_MAX, validate_letter
 from app.templating import templates
@@ -121,18 +121,10 @@ async def send_letter(request: Request, session: SessionDep) -> Response:
             errors=errors,
             notice="Please check the highlighted fields. Everything you wrote is still here.",
         )
-    now = utcnow()
     try:
-        with session_scope(request.app.state.engine) as writing:
-            submitted = service.submit_letter(
-                session=writing,
-                settings=settings,
-                secret=secret,
-                letter=letter,
-                submission_key=stamp.submission_key,
-                client=client_hash(secret, client_address(request), now),
-                now=now,
-            )
+        submitted = service.accept_letter(
+            request=request, letter=letter, submission_key=stamp.submission_key, now=utcnow()
+        )
     except RateLimited as limited:
         return again(
             429,
@@ -140,9 +132,6 @@ async def send_letter(request: Request, session: SessionDep) -> Response:
             notice="You have sent several letters in the last hour. Please wait a while "
             "before sending another; your text is still here.",
         )
-    except IntegrityError:
-        # The same form posted twice at the same moment: the other request stored it.
-        submitted = service.Submitted(0, service.status_token(secret, stamp.submission_key), True)
     except OperationalError:
         return again(
             503,

@@ -9,13 +9,16 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
+from fastapi import Request
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from app.config import Settings
+from app.db import session_scope
 from app.mail import queue_templated
 from app.models import Question, QuestionContact, QuestionStatus, Topic
 from app.publishing.search import index_question
-from app.ratelimit import require_hourly_allowance
+from app.ratelimit import client_address, client_hash, require_hourly_allowance
 from app.submissions.urgency import urgent_categories
 from app.submissions.validation import LetterInput
 
@@ -99,6 +102,31 @@ def submit_letter(
             session=session, settings=settings, question=question, to=letter.email, token=token
         )
     return Submitted(question.id, token, duplicate=False)
+
+
+def accept_letter(
+    *, request: Request, letter: LetterInput, submission_key: str, now: datetime
+) -> Submitted:
+    """Commit a letter for this request (durably, before any answer goes out).
+
+    Raises RateLimited past the hourly allowance and OperationalError when the database
+    cannot take it; a second post of the same form finds the first one's status link.
+    """
+    settings, secret = request.app.state.settings, request.app.state.secret_key
+    try:
+        with session_scope(request.app.state.engine) as session:
+            return submit_letter(
+                session=session,
+                settings=settings,
+                secret=secret,
+                letter=letter,
+                submission_key=submission_key,
+                client=client_hash(secret, client_address(request), now),
+                now=now,
+            )
+    except IntegrityError:
+        # The same form posted twice at the same moment: the other request stored it.
+        return Submitted(0, status_token(secret, submission_key), duplicate=True)
 
 
 def _queue_receipt(

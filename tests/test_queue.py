@@ -1,0 +1,282 @@
+"""The editors' inbox: listing, counts, filters, search, keyset paging and bulk triage."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from bs4 import BeautifulSoup
+from fastapi.testclient import TestClient
+from sqlmodel import Session, select
+
+from app.db import session_scope
+from app.editorial.articles import ensure_topic
+from app.models import Question, Staff
+from tests.asking import LETTER, send_letter
+from tests.editing import STAFF, csrf_of, log_in, log_out
+from tests.helpers import soup
+
+URGENT = LETTER + " Last night she told me she wants to end her life."
+HOSTILE = ['"', "*", "NEAR(", "'", 'coffee" OR "x', "a AND (b", "%_\\"]
+
+
+def _send(client: TestClient, text: str = LETTER, **fields: str) -> int:
+    response = send_letter(client, question=text, **fields)
+    assert response.status_code == 303, response.text
+    with Session(client.app.state.engine) as session:
+        return max(session.exec(select(Question.id)).all())  # type: ignore[type-var]
+
+
+def _queue(client: TestClient, query: str = "") -> BeautifulSoup:
+    response = client.get(f"/admin/queue{query}")
+    assert response.status_code == 200
+    return soup(response.text)
+
+
+def _ids(doc: BeautifulSoup) -> list[int]:
+    """The letters listed, top to bottom, from their links."""
+    links = [a["href"] for a in doc.select("table.queue a.queue__link")]
+    assert all(link.startswith("/admin/questions/") for link in links)
+    return [int(link.rsplit("/", 1)[1]) for link in links]
+
+
+def _counts(doc: BeautifulSoup) -> dict[str, int]:
+    """The number on each state tab, by state."""
+    return {
+        a["href"].split("state=")[1]: int(a.select_one(".count").get_text())
+        for a in doc.select("nav.state-tabs a")
+    }
+
+
+def _received(client: TestClient, question_id: int, when: datetime) -> None:
+    with session_scope(client.app.state.engine) as session:
+        question = session.get(Question, question_id)
+        assert question is not None
+        question.received_at = when
+        session.add(question)
+
+
+def _triage(client: TestClient, question_id: int, action: str) -> None:
+    token = csrf_of(client, f"/admin/questions/{question_id}")
+    response = client.post(
+        f"/admin/questions/{question_id}/triage", data={"action": action, "csrf_token": token}
+    )
+    assert response.status_code == 303
+
+
+def test_a_sent_letter_is_listed_with_counts_and_waiting_time(newsroom: TestClient) -> None:
+    qid = _send(newsroom)
+    _received(newsroom, qid, datetime.now(UTC) - timedelta(days=3))
+    log_in(newsroom, "editor")
+    doc = _queue(newsroom)
+    assert _ids(doc) == [qid]
+    assert doc.select_one(f'a[href="/admin/questions/{qid}"]').get_text().startswith("Dear")
+    counts = _counts(doc)
+    assert (counts["open"], counts["new"], counts["declined"], counts["all"]) == (1, 1, 0, 1)
+    row = doc.select_one("table.queue tbody tr")
+    assert "waiting 3 days" in row.get_text()
+
+
+def test_one_day_is_singular_in_the_queue(newsroom: TestClient) -> None:
+    qid = _send(newsroom)
+    _received(newsroom, qid, datetime.now(UTC) - timedelta(days=1))
+    log_in(newsroom, "editor")
+    assert "waiting 1 day" in _queue(newsroom).select_one("table.queue tbody tr").get_text()
+    assert "waiting 1 days" not in _queue(newsroom).get_text()
+
+
+def test_one_day_is_singular_on_the_letter_page(newsroom: TestClient) -> None:
+    qid = _send(newsroom)
+    _received(newsroom, qid, datetime.now(UTC) - timedelta(days=1))
+    log_in(newsroom, "editor")
+    header = soup(newsroom.get(f"/admin/questions/{qid}").text).select_one(".letter-head")
+    assert "waiting 1 day ·" in " ".join(header.get_text().split())
+
+
+def test_oldest_first_with_urgent_letters_pinned_on_top(newsroom: TestClient) -> None:
+    newer = _send(newsroom)
+    older = _send(newsroom, LETTER + " It has happened three times now.")
+    urgent = _send(newsroom, URGENT)
+    _received(newsroom, older, datetime.now(UTC) - timedelta(days=2))
+    log_in(newsroom, "editor")
+    doc = _queue(newsroom)
+    assert _ids(doc) == [urgent, older, newer]
+    first = doc.select_one("table.queue tbody tr")
+    assert "queue__urgent" in first["class"]
+    assert first.select_one(".urgent-badge").get_text() == "Urgent"
+
+
+def test_state_tabs_filter_and_count_the_letters(newsroom: TestClient) -> None:
+    kept, declined, spam = (_send(newsroom, f"{LETTER} Version {n}.") for n in range(3))
+    log_in(newsroom, "editor")
+    _triage(newsroom, declined, "decline")
+    _triage(newsroom, spam, "spam")
+    doc = _queue(newsroom)
+    assert _ids(doc) == [kept]
+    counts = _counts(doc)
+    assert (counts["new"], counts["declined"], counts["spam"], counts["all"]) == (1, 1, 1, 3)
+    assert _ids(_queue(newsroom, "?state=declined")) == [declined]
+    assert _ids(_queue(newsroom, "?state=spam")) == [spam]
+    assert _ids(_queue(newsroom, "?state=all")) == [kept, declined, spam]
+    current = _queue(newsroom, "?state=declined").select('nav.state-tabs a[aria-current="page"]')
+    assert [a["href"] for a in current] == ["/admin/queue?state=declined"]
+
+
+def test_topic_hint_filter(newsroom: TestClient) -> None:
+    with session_scope(newsroom.app.state.engine) as session:
+        ensure_topic(session=session, name="Safety")
+        ensure_topic(session=session, name="Money")
+    safety = _send(newsroom, topic_hint="Safety")
+    money = _send(newsroom, LETTER + " Also about fees.", topic_hint="Money")
+    _send(newsroom, LETTER + " No hint at all.")
+    log_in(newsroom, "editor")
+    assert _ids(_queue(newsroom, "?topic=Safety")) == [safety]
+    assert _ids(_queue(newsroom, "?topic=Money")) == [money]
+    options = _queue(newsroom).select("select#topic option")
+    assert [o.get_text() for o in options] == ["Any", "Money", "Safety"]
+
+
+def test_urgent_only_filter(newsroom: TestClient) -> None:
+    _send(newsroom)
+    urgent = _send(newsroom, URGENT)
+    log_in(newsroom, "editor")
+    assert len(_ids(_queue(newsroom))) == 2
+    assert _ids(_queue(newsroom, "?urgent=true")) == [urgent]
+
+
+def test_assigned_to_me_filter(newsroom: TestClient) -> None:
+    mine = _send(newsroom)
+    _send(newsroom, LETTER + " A second, unassigned one.")
+    log_in(newsroom, "editor")
+    with Session(newsroom.app.state.engine) as session:
+        me = session.exec(select(Staff).where(Staff.email == STAFF["editor"])).one()
+    token = csrf_of(newsroom, f"/admin/questions/{mine}")
+    response = newsroom.post(
+        f"/admin/questions/{mine}/assign", data={"assignee": str(me.id), "csrf_token": token}
+    )
+    assert response.status_code == 303
+    doc = _queue(newsroom, "?mine=true")
+    assert _ids(doc) == [mine]
+    assert "Test Editor" in doc.select_one("table.queue tbody tr").get_text()
+    log_out(newsroom)
+    log_in(newsroom, "admin")
+    assert _ids(_queue(newsroom, "?mine=true")) == []
+
+
+def test_full_text_search_finds_the_one_letter_with_the_word(newsroom: TestClient) -> None:
+    _send(newsroom)
+    wanted = _send(newsroom, LETTER + " She plays the saxophone in our waiting room.")
+    log_in(newsroom, "editor")
+    assert _ids(_queue(newsroom, "?q=saxophone")) == [wanted]
+    assert _ids(_queue(newsroom, "?q=xylophone")) == []
+    assert "No letters match." in _queue(newsroom, "?q=xylophone").get_text()
+
+
+@pytest.mark.parametrize("query", HOSTILE)
+def test_hostile_search_text_is_harmless(newsroom: TestClient, query: str) -> None:
+    _send(newsroom)
+    log_in(newsroom, "editor")
+    response = newsroom.get("/admin/queue", params={"q": query})
+    assert response.status_code == 200
+    assert soup(response.text).select_one("input#q")["value"] == query
+
+
+def _many_letters(client: TestClient, count: int = 120) -> list[int]:
+    """Insert letters directly (some urgent, two runs of equal times across page ends)."""
+    base = datetime.now(UTC) - timedelta(days=40)
+    rows = [
+        {"urgent": i % 9 == 0, "at": base + timedelta(minutes=i, microseconds=i * 37 % 1000)}
+        for i in range(count)
+    ]
+    rows.sort(key=lambda r: (not r["urgent"], r["at"]))
+    for tied in (range(46, 54), range(97, 104)):
+        for i in tied:
+            rows[i]["at"] = rows[tied[0]]["at"]
+    random.Random(7).shuffle(rows)
+    with session_scope(client.app.state.engine) as session:
+        for n, row in enumerate(rows):
+            session.add(
+                Question(
+                    letter=f"{LETTER} Letter number {n}.",
+                    signoff="Many",
+                    urgent=bool(row["urgent"]),
+                    token_hash=f"token-{n:04d}",
+                    submission_key=f"key-{n:04d}",
+                    received_at=row["at"],
+                    status="new",
+                )
+            )
+    with Session(client.app.state.engine) as session:
+        found = session.exec(select(Question)).all()
+    return [q.id for q in sorted(found, key=lambda q: (not q.urgent, q.received_at, q.id))]  # type: ignore[misc]
+
+
+def test_keyset_pages_show_every_letter_once_in_order(newsroom: TestClient) -> None:
+    expected = _many_letters(newsroom)
+    log_in(newsroom, "editor")
+    pages: list[list[int]] = []
+    path: str | None = "/admin/queue"
+    while path is not None and len(pages) < 10:
+        doc = _queue(newsroom, path.removeprefix("/admin/queue"))
+        pages.append(_ids(doc))
+        link = doc.select_one('a[rel="next"]')
+        path = link["href"] if link else None
+        assert link is None or link.get_text().startswith("Next letters")
+    assert [len(page) for page in pages] == [50, 50, 20]
+    assert [i for page in pages for i in page] == expected
+
+
+def _statuses(client: TestClient, ids: list[int]) -> list[str]:
+    with Session(client.app.state.engine) as session:
+        return [session.get(Question, i).status for i in ids]  # type: ignore[union-attr]
+
+
+def _bulk(client: TestClient, ids: list[int], action: str) -> tuple[int, str]:
+    token = csrf_of(client, "/admin/queue")
+    data = {"ids": [str(i) for i in ids], "action": action, "csrf_token": token}
+    response = client.post("/admin/queue/bulk", data=data)
+    return response.status_code, response.headers.get("location", "")
+
+
+def test_bulk_decline_and_spam(newsroom: TestClient) -> None:
+    first, second, third = (_send(newsroom, f"{LETTER} Number {n}.") for n in range(3))
+    log_in(newsroom, "editor")
+    picks = _queue(newsroom).select('table.queue input[type="checkbox"][name="ids"]')
+    assert sorted(int(p["value"]) for p in picks) == [first, second, third]
+    assert _bulk(newsroom, [first, second], "decline") == (303, "/admin/queue?done=decline-2-0")
+    assert _statuses(newsroom, [first, second, third]) == ["declined", "declined", "new"]
+    assert _bulk(newsroom, [second, third], "spam") == (303, "/admin/queue?done=spam-1-1")
+    assert _statuses(newsroom, [first, second, third]) == ["declined", "declined", "spam"]
+    assert _ids(_queue(newsroom)) == []
+    assert _counts(_queue(newsroom))["spam"] == 1
+
+
+def test_a_columnist_cannot_bulk_triage(newsroom: TestClient) -> None:
+    ids = [_send(newsroom), _send(newsroom, LETTER + " Another.")]
+    log_in(newsroom, "columnist")
+    assert _queue(newsroom).select('input[name="ids"]') == []
+    for action in ("decline", "spam"):
+        assert _bulk(newsroom, ids, action)[0] == 403
+    assert _statuses(newsroom, ids) == ["new", "new"]
+
+
+def test_next_link_keeps_a_topic_with_an_ampersand(newsroom: TestClient) -> None:
+    with session_scope(newsroom.app.state.engine) as session:
+        ensure_topic(session=session, name="Fees & Money")
+        base = datetime.now(UTC) - timedelta(days=5)
+        for n in range(51):
+            session.add(
+                Question(
+                    letter=f"{LETTER} About fees, number {n}.",
+                    topic_hint="Fees & Money",
+                    token_hash=f"fees-{n}",
+                    submission_key=f"fees-{n}",
+                    received_at=base + timedelta(minutes=n),
+                )
+            )
+    log_in(newsroom, "editor")
+    first = _queue(newsroom, "?topic=Fees+%26+Money")
+    assert len(_ids(first)) == 50
+    second = newsroom.get(first.select_one('a[rel="next"]')["href"])
+    assert len(_ids(soup(second.text))) == 1
