@@ -152,29 +152,19 @@ def cmd_publish_due(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
-    """Copy the database to a file, safely while the site runs."""
-    from app.backup import BackupError, backup
+def cmd_backup_or_restore(args: argparse.Namespace, settings: Settings) -> int:
+    """Copy the database to a file (safe while the site runs), or restore one (stop it first)."""
+    from app.backup import BackupError, backup, restore
 
+    action, done = (
+        (backup, "backup written to") if args.command == "backup" else (restore, "restored from")
+    )
     try:
-        backup(settings.database_url, Path(args.path))
+        action(settings.database_url, Path(args.path))
     except BackupError as exc:
         print(f"consult: {exc}", file=sys.stderr)
         return 1
-    print(f"backup written to {args.path}")
-    return 0
-
-
-def cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
-    """Replace the database with a backup (stop the site first)."""
-    from app.backup import BackupError, restore
-
-    try:
-        restore(settings.database_url, Path(args.path))
-    except BackupError as exc:
-        print(f"consult: {exc}", file=sys.stderr)
-        return 1
-    print(f"restored from {args.path}")
+    print(f"{done} {args.path}")
     return 0
 
 
@@ -223,13 +213,13 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("publish-due", help="publish scheduled articles that are due").set_defaults(
         handler=cmd_publish_due
     )
-    for name, handler, text in (
-        ("backup", cmd_backup, "write a backup of the database"),
-        ("restore", cmd_restore, "restore the database from a backup"),
+    for name, text in (
+        ("backup", "write a backup of the database"),
+        ("restore", "restore the database from a backup"),
     ):
         command = commands.add_parser(name, help=text)
         command.add_argument("path")
-        command.set_defaults(handler=handler)
+        command.set_defaults(handler=cmd_backup_or_restore)
     newsletter_cli.register(commands)
     return parser
 
