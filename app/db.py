@@ -77,8 +77,14 @@ def make_engine(database_url: str, *, busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT
         event.listen(engine, "connect", _sqlite_pragmas(busy_timeout_ms))
         event.listen(engine, "begin", _sqlite_begin)
         return engine
+    # A lock held too long ends the wait with an error (answered 503), as busy_timeout does.
     return create_engine(
-        url, pool_pre_ping=True, pool_size=10, max_overflow=20, hide_parameters=True
+        url,
+        pool_pre_ping=True,
+        pool_size=10,
+        max_overflow=20,
+        hide_parameters=True,
+        connect_args={"options": f"-c lock_timeout={int(busy_timeout_ms)}"},
     )
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from app.config import Settings
@@ -13,8 +15,13 @@ from app.config import Settings
 
 def get_session(request: Request) -> Iterator[Session]:
     """A database session for one request, closed afterwards."""
-    with Session(request.app.state.engine, expire_on_commit=False) as session:
+    session = Session(request.app.state.engine, expire_on_commit=False)
+    try:
         yield session
+    finally:
+        # A connection the database dropped mid-request must not take the response with it.
+        with contextlib.suppress(OperationalError):
+            session.close()
 
 
 def get_settings(request: Request) -> Settings:

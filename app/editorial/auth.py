@@ -15,6 +15,7 @@ from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from app.config import Settings
+from app.db import writer
 from app.editorial import audit
 from app.editorial.passwords import hash_password, needs_rehash, verify_password
 from app.models import Role, Staff, StaffSession, utcnow
@@ -142,7 +143,7 @@ def staff_for_request(request: Request) -> Staff | None:
     if not session_id or len(session_id) > 100:
         return None
     now = utcnow()
-    with Session(request.app.state.engine, expire_on_commit=False) as db:
+    with Session(writer(request.app.state.engine), expire_on_commit=False) as db:
         row = db.get(StaffSession, _hash(session_id))
         idle_limit = timedelta(minutes=settings.session_idle_minutes)
         if row is None or row.expires_at <= now or now - row.last_seen_at > idle_limit:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 
 from fastapi import APIRouter, HTTPException, Request, Response
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
@@ -122,8 +123,13 @@ async def send_letter(request: Request, session: SessionDep) -> Response:
             notice="Please check the highlighted fields. Everything you wrote is still here.",
         )
     try:
-        submitted = service.accept_letter(
-            request=request, letter=letter, submission_key=stamp.submission_key, now=utcnow()
+        # In a thread: waiting for the database's write lock must not stall this worker.
+        submitted = await run_in_threadpool(
+            service.accept_letter,
+            request=request,
+            letter=letter,
+            submission_key=stamp.submission_key,
+            now=utcnow(),
         )
     except RateLimited as limited:
         return again(
