@@ -36,6 +36,8 @@ from app.newsletter import routes as newsletter_routes
 from app.publishing import api as publishing_api
 from app.publishing import feeds as publishing_feeds
 from app.publishing import routes as publishing_routes
+from app.publishing.cache import PageCache, read_content_version
+from app.publishing.http import PageCacheMiddleware
 from app.publishing.pages import load_crisis_notice, load_pages
 from app.publishing.popularity import ViewCounter
 from app.security import BodyLimitMiddleware, SecurityHeadersMiddleware
@@ -98,6 +100,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.view_counter = ViewCounter()
     app.state.pages = load_pages(settings.content_dir)
     app.state.crisis = load_crisis_notice(settings.content_dir)
+    # Innermost, so that pages served from it still get the security headers (and a new nonce).
+    app.state.page_cache = PageCache(read_version=lambda: read_content_version(app.state.engine))
+    app.add_middleware(PageCacheMiddleware, cache=app.state.page_cache)
     app.add_middleware(
         BodyLimitMiddleware,
         limits=BODY_LIMITS,

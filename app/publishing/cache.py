@@ -1,12 +1,37 @@
-"""The public content version: one counter every worker reads to know when pages went stale."""
+"""The public content version, one counter every worker reads to know when pages went stale, and
+the per-worker cache of finished public pages that it guards."""
 
 from __future__ import annotations
 
-from sqlalchemy import text
+import logging
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import anyio.to_thread
+from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
+log = logging.getLogger("consult")
 CONTENT_VERSION = "content_version"
+PAGE_CACHE_BYTES = 32 * 1024 * 1024
+PAGE_MAX_AGE_SECONDS = 300.0
+VERSION_CHECK_SECONDS = 1.0
+_HOOKED = "content_version_hooked"
+
+
+class _LocalChanges:
+    """Commits in this process that bumped the version: this worker's own edits show at once."""
+
+    count = 0
+
+
+def _note_commit(session: Session) -> None:
+    session.info.pop(_HOOKED, None)
+    _LocalChanges.count += 1
 
 
 def bump_content_version(session: Session) -> None:
@@ -18,6 +43,9 @@ def bump_content_version(session: Session) -> None:
         session.execute(
             text("INSERT INTO site_state (key, value) VALUES (:key, 1)"), {"key": CONTENT_VERSION}
         )
+    if not session.info.get(_HOOKED):
+        session.info[_HOOKED] = True
+        event.listen(session, "after_commit", _note_commit, once=True)
 
 
 def read_content_version(engine: Engine) -> int:
@@ -27,3 +55,113 @@ def read_content_version(engine: Engine) -> int:
             text("SELECT value FROM site_state WHERE key = :key"), {"key": CONTENT_VERSION}
         ).scalar()
     return int(value or 0)
+
+
+@dataclass(frozen=True, slots=True)
+class CachedPage:
+    """A finished response: status, raw ASGI headers and body, and the article it shows."""
+
+    status: int
+    headers: list[tuple[bytes, bytes]]
+    body: bytes
+    etag: str
+    article_id: int | None
+    stored_at: float
+
+    @property
+    def size(self) -> int:
+        return len(self.body) + sum(len(k) + len(v) for k, v in self.headers) + 200
+
+
+class PageCache:
+    """Finished public pages in memory, least recently used out first, bounded in bytes.
+
+    A page is served only while the database's content version is the one it was rendered at
+    and for at most `max_age` seconds (popular lists and the hourly form token change without
+    a new version). The version is read at most once every `check_every` seconds per worker,
+    and at once after this process itself committed a change: another worker's edit is live
+    within about a second, this worker's on the next request.
+    """
+
+    def __init__(
+        self,
+        *,
+        read_version: Callable[[], int],
+        max_bytes: int = PAGE_CACHE_BYTES,
+        max_age: float = PAGE_MAX_AGE_SECONDS,
+        check_every: float = VERSION_CHECK_SECONDS,
+    ) -> None:
+        self.read_version = read_version
+        self.max_bytes = max_bytes
+        self.max_age = max_age
+        self.check_every = check_every
+        self._pages: OrderedDict[tuple[str, bytes], CachedPage] = OrderedDict()
+        self._bytes = 0
+        self._version: int | None = None
+        self._checked_at = -float("inf")
+        self._seen_local = -1
+        self._checking = False
+
+    @property
+    def size(self) -> int:
+        """Bytes held."""
+        return self._bytes
+
+    def __len__(self) -> int:
+        return len(self._pages)
+
+    async def current_version(self) -> int | None:
+        """The content version pages may be served at; None when the database cannot say."""
+        now = time.monotonic()
+        fresh = (
+            now - self._checked_at < self.check_every and self._seen_local == _LocalChanges.count
+        )
+        if (fresh or self._checking) and self._version is not None:
+            return self._version
+        self._checking = True
+        seen = _LocalChanges.count
+        try:
+            version = await anyio.to_thread.run_sync(self.read_version)
+        except SQLAlchemyError:
+            log.warning("page cache bypassed: content version unreadable")
+            self.clear()
+            self._version = None
+            return None
+        finally:
+            self._checking = False
+        if version != self._version:
+            self.clear()
+            self._version = version
+        self._seen_local = seen
+        self._checked_at = now
+        return version
+
+    def get(self, key: tuple[str, bytes], version: int) -> CachedPage | None:
+        """The page for this path and query, if it is current."""
+        page = self._pages.get(key)
+        if page is None:
+            return None
+        if version != self._version or time.monotonic() - page.stored_at > self.max_age:
+            self._drop(key)
+            return None
+        self._pages.move_to_end(key)
+        return page
+
+    def put(self, key: tuple[str, bytes], page: CachedPage, version: int) -> None:
+        """Keep a page rendered at `version` (dropped at once if the version moved meanwhile)."""
+        if version != self._version or page.size > self.max_bytes // 8:
+            return
+        self._drop(key)
+        self._pages[key] = page
+        self._bytes += page.size
+        while self._bytes > self.max_bytes and self._pages:
+            self._drop(next(iter(self._pages)))
+
+    def clear(self) -> None:
+        self._pages.clear()
+        self._bytes = 0
+
+    def _drop(self, key: tuple[str, bytes]) -> None:
+        page = self._pages.pop(key, None)
+        if page is not None:
+            self._bytes -= page.size

@@ -34,6 +34,8 @@ from app.markdown import slugify
 from app.models import Article, Topic
 
 ANSWER_SEPARATOR = "---answer---"
+# LibYAML's parser when PyYAML has it (ten times faster on a big import), same safe rules.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class ContentError(ValueError):
@@ -83,6 +85,14 @@ class ImportReport:
         return self.created + self.updated + self.topics_changed
 
 
+def _safe_yaml(source: str) -> Any:
+    loader = SAFE_LOADER(source)
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
+
+
 def split_front_matter(source: str) -> tuple[dict[str, Any], str]:
     """The YAML front matter (as a dict) and the body of a Markdown file."""
     if not source.startswith("---"):
@@ -92,7 +102,7 @@ def split_front_matter(source: str) -> tuple[dict[str, Any], str]:
     if not sep:
         raise ContentError("front matter: no closing '---' line")
     try:
-        meta = yaml.safe_load(meta_text) or {}
+        meta = _safe_yaml(meta_text) or {}
     except yaml.YAMLError as exc:
         raise ContentError(f"front matter: not valid YAML ({exc.__class__.__name__})") from exc
     if not isinstance(meta, dict):

@@ -19,6 +19,7 @@ class ViewCounter:
     def __init__(self) -> None:
         self._counts: Counter[tuple[int, date]] = Counter()
         self._lock = threading.Lock()
+        self.flushes = 0  # how many batches this worker added: its popular lists are stale
 
     def record(self, article_id: int, day: date) -> None:
         with self._lock:
@@ -40,6 +41,7 @@ class ViewCounter:
         try:
             with engine.begin() as connection:
                 connection.execute(statement)
+            self.flushes += 1
         except Exception:
             # Put the tallies back so a busy database costs no counts.
             with self._lock:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import date, datetime
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response
@@ -9,19 +10,27 @@ from fastapi.responses import RedirectResponse
 
 from app.config import Settings
 from app.deps import SessionDep, SettingsDep
+from app.models import Article
 from app.publishing import service
-from app.publishing.http import cacheable
+from app.publishing.http import cacheable, mark_article
 from app.publishing.search import search_articles
 from app.templating import templates
 
 router = APIRouter()
+POPULAR_SECONDS = 30.0
 PageNumber = Query(1, ge=1, le=10_000)
 
 
 def render_public(
-    request: Request, template: str, context: dict[str, object], status_code: int = 200
+    request: Request,
+    template: str,
+    context: dict[str, object],
+    status_code: int = 200,
+    *,
+    keep: bool = True,
 ) -> Response:
-    """Render a public page as a cacheable response."""
+    """Render a public page as a cacheable response (kept by the page cache unless `keep` is
+    False)."""
     rendered = templates.TemplateResponse(request, template, context)
     settings = request.app.state.settings
     return cacheable(
@@ -30,6 +39,7 @@ def render_public(
         media_type="text/html; charset=utf-8",
         max_age=settings.public_max_age,
         status_code=status_code,
+        keep=keep,
     )
 
 
@@ -47,7 +57,7 @@ def home(
         {
             "listing": listing,
             "topics_by_article": service.topics_for(session=session, article_ids=ids),
-            "popular": service.popular_articles(session=session, today=_today(settings)),
+            "popular": _popular(request, session, settings),
             "topics": service.list_topics(session=session),
         },
     )
@@ -65,6 +75,7 @@ def article_page(
         raise HTTPException(404)
     assert article.id is not None
     request.app.state.view_counter.record(article.id, _today(settings))
+    mark_article(request, article.id)
     related = service.related_articles(session=session, article=article)
     return render_public(
         request,
@@ -73,11 +84,7 @@ def article_page(
             "article": article,
             "topics": service.topics_for(session=session, article_ids=[article.id])[article.id],
             "related": related,
-            "popular": [
-                a
-                for a in service.popular_articles(session=session, today=_today(settings))
-                if a.id != article.id
-            ][:4],
+            "popular": [a for a in _popular(request, session, settings) if a.id != article.id][:4],
             "canonical": f"{settings.base_url}/columns/{article.slug}",
         },
     )
@@ -141,11 +148,27 @@ def search_page(
                 session=session, article_ids=[a.id for a in articles if a.id]
             ),
         },
+        # Any words make a new page: kept, one-off queries would push out the pages people
+        # actually come back to.
+        keep=False,
     )
 
 
 def _today(settings: Settings) -> date:
     return datetime.now(settings.tz).date()
+
+
+def _popular(request: Request, session: SessionDep, settings: Settings) -> list[Article]:
+    """The most-read list, worked out at most every POPULAR_SECONDS per worker (it sums a
+    month of view counts) and at once after this worker added its own counts."""
+    key = (_today(settings), request.app.state.view_counter.flushes)
+    memo: tuple[object, float, list[int]] | None = getattr(request.app.state, "popular", None)
+    if memo is None or memo[0] != key or time.monotonic() > memo[1]:
+        articles = service.popular_articles(session=session, today=key[0])
+        memo = (key, time.monotonic() + POPULAR_SECONDS, [a.id for a in articles if a.id])
+        request.app.state.popular = memo
+        return articles
+    return service.articles_by_ids(session=session, ids=memo[2])
 
 
 @router.get("/{page_slug}", include_in_schema=False)

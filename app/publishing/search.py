@@ -6,14 +6,15 @@ import html
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import text
+from sqlalchemy import bindparam, text
 from sqlmodel import Session
 
-from app.markdown import plain_text
 from app.models import Article, Question
 
 MAX_QUERY_TERMS = 12
 _WORD = re.compile(r"\w+", re.UNICODE)
+_TAG = re.compile(r"<[^>]*>")
+_SPACE = re.compile(r"\s+")
 # Private-use markers survive escaping and are swapped for <mark> afterwards.
 _OPEN, _CLOSE = "\ue000", "\ue001"
 
@@ -22,6 +23,12 @@ _OPEN, _CLOSE = "\ue000", "\ue001"
 class SearchHit:
     article_id: int
     snippet_html: str
+
+
+def html_text(fragment: str) -> str:
+    """The words of HTML the renderer stored at save: cheaper than parsing the Markdown again,
+    and words either side of a line break stay apart."""
+    return _SPACE.sub(" ", html.unescape(_TAG.sub(" ", fragment))).strip()
 
 
 def query_terms(query: str) -> list[str]:
@@ -39,8 +46,8 @@ def index_article(session: Session, article: Article) -> None:
         "id": article.id,
         "title": article.title,
         "summary": article.summary,
-        "letter": plain_text(article.letter_md),
-        "answer": plain_text(article.answer_md),
+        "letter": html_text(article.letter_html),
+        "answer": html_text(article.answer_html),
     }
     if _is_sqlite(session):
         session.execute(
@@ -72,39 +79,56 @@ def remove_from_index(session: Session, article_id: int) -> None:
 def search_articles(
     session: Session, query: str, *, limit: int = 20, offset: int = 0
 ) -> list[SearchHit]:
-    """Published articles matching every word of the query, best first, with a marked snippet."""
+    """Published articles matching every word of the query, best first, with a marked snippet.
+
+    Ranking reads only the index; snippets, which read the text, are made for the page's
+    articles alone (asking for both at once made one for every match).
+    """
     terms = query_terms(query)
     if not terms:
         return []
     if _is_sqlite(session):
         # Each word quoted as a string: FTS5 operators in the query are never interpreted.
         match = " ".join('"' + t.replace('"', '""') + '"' for t in terms)
-        rows = session.execute(
-            text(
-                "SELECT rowid, snippet(article_search, -1, :o, :c, ' … ', 24) "
-                "FROM article_search WHERE article_search MATCH :match "
-                "ORDER BY bm25(article_search, 10.0, 5.0, 1.0, 2.0) LIMIT :limit OFFSET :offset"
-            ),
-            {"o": _OPEN, "c": _CLOSE, "match": match, "limit": limit, "offset": offset},
-        ).all()
+        ids = _ids(
+            session,
+            "SELECT rowid FROM article_search WHERE article_search MATCH :match "
+            "ORDER BY bm25(article_search, 10.0, 5.0, 1.0, 2.0) LIMIT :limit OFFSET :offset",
+            {"match": match, "limit": limit, "offset": offset},
+        )
+        snippets = (
+            "SELECT rowid, snippet(article_search, -1, :o, :c, ' … ', 24) FROM article_search "
+            "WHERE article_search MATCH :match AND rowid IN :ids"
+        )
+        params: dict[str, object] = {"o": _OPEN, "c": _CLOSE, "match": match}
     else:
-        rows = session.execute(
-            text(
-                "SELECT article_id, ts_headline('english',"
-                " summary || ' ' || answer || ' ' || letter, q, :options) "
-                "FROM article_search, plainto_tsquery('english', :q) AS q "
-                "WHERE document @@ q ORDER BY ts_rank_cd(document, q) DESC, article_id DESC "
-                "LIMIT :limit OFFSET :offset"
-            ),
-            {
-                "q": " ".join(terms),
-                "options": f"StartSel={_OPEN}, StopSel={_CLOSE}, MaxWords=30, MinWords=12, "
-                'MaxFragments=2, FragmentDelimiter=" … "',
-                "limit": limit,
-                "offset": offset,
-            },
-        ).all()
-    return [SearchHit(article_id=row[0], snippet_html=_mark(row[1])) for row in rows]
+        ids = _ids(
+            session,
+            "SELECT article_id FROM article_search, plainto_tsquery('english', :q) AS q "
+            "WHERE document @@ q ORDER BY ts_rank_cd(document, q) DESC, article_id DESC "
+            "LIMIT :limit OFFSET :offset",
+            {"q": " ".join(terms), "limit": limit, "offset": offset},
+        )
+        snippets = (
+            "SELECT article_id, ts_headline('english', summary || ' ' || answer || ' ' || letter,"
+            " plainto_tsquery('english', :q), :options) FROM article_search "
+            "WHERE article_id IN :ids"
+        )
+        params = {
+            "q": " ".join(terms),
+            "options": f"StartSel={_OPEN}, StopSel={_CLOSE}, MaxWords=30, MinWords=12, "
+            'MaxFragments=2, FragmentDelimiter=" … "',
+        }
+    if not ids:
+        return []
+    statement = text(snippets).bindparams(bindparam("ids", expanding=True))
+    rows = session.execute(statement, {**params, "ids": ids}).all()
+    marked = {int(row[0]): str(row[1]) for row in rows}
+    return [SearchHit(article_id=i, snippet_html=_mark(marked.get(i, ""))) for i in ids]
+
+
+def _ids(session: Session, sql: str, params: dict[str, object]) -> list[int]:
+    return [int(row[0]) for row in session.execute(text(sql), params).all()]
 
 
 def _mark(snippet: str) -> str:

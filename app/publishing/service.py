@@ -1,17 +1,26 @@
-"""What visitors read: published articles, topics, related and popular columns."""
+"""What visitors read: published articles, topics, related and popular columns.
+
+Lists find ids first, through the (status, published_at) index and the small link tables, and
+load whole articles only for the few a page shows. An article row carries its Markdown and HTML
+in overflow pages, so a query that touches every row costs more with every column published.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import ColumnElement, func
+from sqlalchemy import ColumnElement, Select, func, tuple_
+from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
-from app.models import Article, ArticleTopic, ArticleView, SlugRedirect, Topic
+from app.models import Article, ArticleStatus, ArticleTopic, ArticleView, SlugRedirect, Topic
 
 POPULAR_DAYS = 30
+NOT_PUBLISHED = [s.value for s in ArticleStatus if s is not ArticleStatus.published]
 
 
 @dataclass(frozen=True)
@@ -40,24 +49,57 @@ def _published() -> ColumnElement[bool]:
     return col(Article.status) == "published"
 
 
+def _unpublished_ids() -> Select[Any]:
+    # The few articles that are not public, straight from the status index.
+    return select(Article.id).where(col(Article.status).in_(NOT_PUBLISHED))
+
+
+# What a card needs is a few short columns; these are read only if something asks for them.
+BODY_COLUMNS = ("letter_md", "letter_html", "answer_md", "answer_html")
+
+
+def _in_order(
+    session: Session, ids: Sequence[int], *, whole: bool = True, published: bool = False
+) -> list[Article]:
+    """Articles for these ids, in the order given (without their bodies unless `whole`)."""
+    if not ids:
+        return []
+    statement = select(Article).where(col(Article.id).in_(ids))
+    if not whole:
+        statement = statement.options(*(defer(getattr(Article, c)) for c in BODY_COLUMNS))
+    if published:
+        statement = statement.where(_published())
+    found = {a.id: a for a in session.exec(statement)}
+    return [found[i] for i in ids if i in found]
+
+
 def list_published(
     *, session: Session, page: int = 1, size: int = 10, topic_id: int | None = None
 ) -> Page:
     """Published articles, newest first, one page at a time."""
     page = max(1, page)
-    statement = select(Article).where(_published())
-    count = select(func.count()).select_from(Article).where(_published())
-    if topic_id is not None:
+    newest = select(Article.id).where(_published())
+    if topic_id is None:
+        total = session.exec(select(func.count()).select_from(Article).where(_published())).one()
+    else:
         in_topic = select(ArticleTopic.article_id).where(ArticleTopic.topic_id == topic_id)
-        statement = statement.where(col(Article.id).in_(in_topic))
-        count = count.where(col(Article.id).in_(in_topic))
-    statement = (
-        statement.order_by(col(Article.published_at).desc(), col(Article.id).desc())
+        # `id + 0`: walk the date index newest first and test membership, rather than look up
+        # every article of the topic by id.
+        newest = newest.where((col(Article.id) + 0).in_(in_topic))
+        total = _count_in_topic(session, topic_id)
+    ids = session.exec(
+        newest.order_by(col(Article.published_at).desc(), col(Article.id).desc())
         .offset((page - 1) * size)
         .limit(size)
-    )
-    items = list(session.exec(statement).all())
-    return Page(items=items, number=page, total=session.exec(count).one(), size=size)
+    ).all()
+    items = _in_order(session, [i for i in ids if i is not None])
+    return Page(items=items, number=page, total=total, size=size)
+
+
+def _count_in_topic(session: Session, topic_id: int) -> int:
+    tagged = select(func.count()).select_from(ArticleTopic).where(ArticleTopic.topic_id == topic_id)
+    hidden = tagged.where(col(ArticleTopic.article_id).in_(_unpublished_ids()))
+    return int(session.exec(tagged).one()) - int(session.exec(hidden).one())
 
 
 def get_published_article(*, session: Session, slug: str) -> Article | None:
@@ -97,19 +139,16 @@ class TopicSummary:
 
 def list_topics(*, session: Session, include_empty: bool = False) -> list[TopicSummary]:
     """Topics with the number of published articles in each, by name."""
-    published_count = (
-        select(ArticleTopic.topic_id, func.count().label("n"))
-        .join(Article, col(Article.id) == ArticleTopic.article_id)
-        .where(_published())
-        .group_by(col(ArticleTopic.topic_id))
-        .subquery()
+    counts = dict(
+        session.exec(
+            select(ArticleTopic.topic_id, func.count())
+            .where(col(ArticleTopic.article_id).not_in(_unpublished_ids()))
+            .group_by(col(ArticleTopic.topic_id))
+        ).all()
     )
-    rows = session.exec(
-        select(Topic, func.coalesce(published_count.c.n, 0))
-        .outerjoin(published_count, published_count.c.topic_id == Topic.id)
-        .order_by(col(Topic.name))
-    ).all()
-    return [TopicSummary(t, n) for t, n in rows if include_empty or n > 0]
+    topics = session.exec(select(Topic).order_by(col(Topic.name))).all()
+    summaries = [TopicSummary(t, int(counts.get(t.id or 0, 0))) for t in topics]
+    return [s for s in summaries if include_empty or s.articles > 0]
 
 
 def get_topic(*, session: Session, slug: str) -> Topic | None:
@@ -118,48 +157,102 @@ def get_topic(*, session: Session, slug: str) -> Topic | None:
 
 
 def related_articles(*, session: Session, article: Article, limit: int = 3) -> list[Article]:
-    """Other published articles sharing the most topics with this one."""
-    mine = select(ArticleTopic.topic_id).where(ArticleTopic.article_id == article.id)
-    shared = func.count(col(ArticleTopic.topic_id)).label("shared")
-    statement = (
-        select(Article)
-        .join(ArticleTopic, col(ArticleTopic.article_id) == Article.id)
-        .where(_published(), Article.id != article.id, col(ArticleTopic.topic_id).in_(mine))
-        .group_by(col(Article.id))
-        .order_by(shared.desc(), col(Article.published_at).desc())
-        .limit(limit)
+    """Other published articles sharing the most topics with this one (newest first among
+    equals).
+
+    Walks the archive newest first in growing batches and stops once `limit` articles share
+    every topic: nothing older can beat them, so only a little of a large archive is read.
+    """
+    mine = set(
+        session.exec(
+            select(ArticleTopic.topic_id).where(ArticleTopic.article_id == article.id)
+        ).all()
     )
-    return list(session.exec(statement).all())
+    if not mine:
+        return []
+    found: list[tuple[int, int]] = []  # (shared topics, id), newest first
+    after: tuple[datetime | None, int] | None = None
+    batch = 64
+    while sum(1 for shared, _ in found if shared == len(mine)) < limit:
+        rows = _newest_published(session, after=after, exclude=article.id, limit=batch)
+        if not rows:
+            break
+        shared = _shared_topics(session, [i for i, _ in rows], mine)
+        found += [(shared[i], i) for i, _ in rows if shared.get(i)]
+        after = (rows[-1][1], rows[-1][0])
+        batch = min(batch * 4, 4096)
+    found.sort(key=lambda pair: -pair[0])  # stable: newest first within equal counts
+    return _in_order(session, [i for _, i in found[:limit]], whole=False)
+
+
+def _newest_published(
+    session: Session, *, after: tuple[datetime | None, int] | None, exclude: int | None, limit: int
+) -> list[tuple[int, datetime | None]]:
+    statement = select(Article.id, Article.published_at).where(_published(), Article.id != exclude)
+    if after is not None:
+        statement = statement.where(tuple_(Article.published_at, Article.id) < after)
+    statement = statement.order_by(col(Article.published_at).desc(), col(Article.id).desc())
+    return [(int(i), at) for i, at in session.exec(statement.limit(limit)).all() if i is not None]
+
+
+def _shared_topics(session: Session, ids: list[int], topics: set[int]) -> dict[int, int]:
+    rows = session.exec(
+        select(ArticleTopic.article_id, func.count())
+        .where(col(ArticleTopic.article_id).in_(ids), col(ArticleTopic.topic_id).in_(topics))
+        .group_by(col(ArticleTopic.article_id))
+    ).all()
+    return {int(i): int(n) for i, n in rows}
 
 
 def popular_articles(*, session: Session, today: date, limit: int = 5) -> list[Article]:
-    """The most-read published articles of the last 30 days."""
+    """The most-read published articles of the last 30 days (newest first among equals)."""
     views = func.sum(ArticleView.views).label("views")
-    statement = (
-        select(Article)
-        .join(ArticleView, col(ArticleView.article_id) == Article.id)
-        .where(_published(), ArticleView.day > today - timedelta(days=POPULAR_DAYS))
-        .group_by(col(Article.id))
-        .order_by(views.desc(), col(Article.published_at).desc())
-        .limit(limit)
+    totals = (
+        select(ArticleView.article_id, views)
+        .where(
+            ArticleView.day > today - timedelta(days=POPULAR_DAYS),
+            col(ArticleView.article_id).not_in(_unpublished_ids()),
+        )
+        .group_by(col(ArticleView.article_id))
     )
-    return list(session.exec(statement).all())
+    rows = session.exec(totals.order_by(views.desc()).limit(limit * 4)).all()
+    if len(rows) > limit:
+        cut = rows[limit - 1][1]
+        if rows[-1][1] == cut:  # ties at the cut may go on past what was fetched
+            rows = session.exec(totals.having(views >= cut)).all()
+        rows = [r for r in rows if r[1] >= cut]
+    dates = dict(
+        session.exec(
+            select(Article.id, Article.published_at).where(
+                col(Article.id).in_([r[0] for r in rows])
+            )
+        ).all()
+    )
+    never = datetime.min.replace(tzinfo=UTC)
+
+    def rank(row: Any) -> tuple[int, datetime]:
+        return int(row[1]), dates.get(row[0]) or never
+
+    ranked = sorted(rows, key=rank, reverse=True)
+    return _in_order(session, [int(r[0]) for r in ranked[:limit]], whole=False)
 
 
 def articles_by_ids(*, session: Session, ids: list[int]) -> list[Article]:
-    """Published articles in the order of the ids given."""
-    if not ids:
-        return []
-    found = {
-        a.id: a for a in session.exec(select(Article).where(col(Article.id).in_(ids), _published()))
-    }
-    return [found[i] for i in ids if i in found]
+    """Published articles in the order of the ids given, for cards (bodies not loaded)."""
+    return _in_order(session, ids, whole=False, published=True)
 
 
-def sitemap_entries(*, session: Session) -> list[Article]:
-    """Every published article, newest first (slug and dates only are used)."""
-    return list(
-        session.exec(
-            select(Article).where(_published()).order_by(col(Article.published_at).desc())
-        ).all()
-    )
+@dataclass(frozen=True)
+class SitemapEntry:
+    slug: str
+    updated_at: datetime
+
+
+def sitemap_entries(*, session: Session) -> list[SitemapEntry]:
+    """Every published article's slug and last change, newest first (no article bodies)."""
+    rows = session.exec(
+        select(Article.slug, Article.updated_at)
+        .where(_published())
+        .order_by(col(Article.published_at).desc())
+    ).all()
+    return [SitemapEntry(slug, updated) for slug, updated in rows]

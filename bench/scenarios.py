@@ -1,0 +1,86 @@
+"""What the benchmark asks of the site: the pages, the requests that fetch them, and how."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from urllib.parse import quote_plus
+
+import httpx
+from generate import load_topics
+from words import TextMaker
+
+ARTICLE_WORKING_SET = 500
+SEARCH_QUERIES = 2000
+COLD_REQUESTS = 30_000
+# Both workers render each of the 500 pages once (~10 ms each) before the cache is warm.
+ARTICLE_WARMUP = 30.0
+
+
+@dataclass
+class Scenario:
+    key: str
+    label: str
+    paths: list[str]
+    headers: dict[str, str] = field(default_factory=dict)
+    post_json: str | None = None
+    connections: int = 64
+    compare_with_bare: bool = True
+    warmup: float | None = None  # seconds (at most, when `settle`); None: the --warmup given
+    settle: bool = False  # warm up until the server's CPU per answer stops falling
+
+
+def article_paths(articles: int) -> list[str]:
+    """A working set spread evenly over the whole archive (every 100th article is a draft)."""
+    count = min(ARTICLE_WORKING_SET, articles)
+    numbers = [1 + (i * articles) // count for i in range(count)]
+    return [f"/columns/column-{n if n % 100 else n + 1}" for n in numbers]
+
+
+def letter_body() -> str:
+    return json.dumps(
+        {
+            "question": "Dear Ethics Consult, a client of mine keeps arriving late and then asks "
+            "for the full hour. Should I hold the ending time or give in to keep the peace?",
+            "signoff": "Late Again",
+            "consent": True,
+        }
+    )
+
+
+def build_scenarios(base_url: str, articles: int, cookie: str) -> list[Scenario]:
+    """The eight rows of the table, the article page with every request a cache miss, and two
+    low-concurrency latency rows."""
+    articles_set = article_paths(articles)
+    with httpx.Client(base_url=base_url, timeout=60) as client:
+        etag = client.get(articles_set[0]).headers.get("etag", '"none"')
+    queries = TextMaker(7).search_queries(SEARCH_QUERIES)
+    search = [f"/search?q={quote_plus(q)}" for q in queries]
+    topics = [f"/topics/{t['slug']}" for t in load_topics()]
+    queue_headers = {"Cookie": cookie}
+    # A query string the page ignores makes every request a page the cache has not seen.
+    cold = [f"{articles_set[i % len(articles_set)]}?cold={i}" for i in range(COLD_REQUESTS)]
+    return [
+        Scenario("article", "Article page", articles_set, warmup=ARTICLE_WARMUP, settle=True),
+        Scenario("article_304", "Article page, 304", articles_set[:1], {"If-None-Match": etag}),
+        Scenario("home", "Home page", ["/"]),
+        Scenario("topic", "Topic page", topics),
+        Scenario("search", "Search", search),
+        Scenario("feed", "Feed (Atom)", ["/feed.xml"]),
+        Scenario("queue", "Editors' queue, signed in", ["/admin/queue"], queue_headers),
+        Scenario(
+            "submit", "Letter submission (POST)", ["/api/v1/questions"], post_json=letter_body()
+        ),
+        Scenario("article_cold", "Article page, not cached", cold, warmup=0),
+        Scenario(
+            "search_c4", "Search, 4 connections", search, connections=4, compare_with_bare=False
+        ),
+        Scenario(
+            "queue_c4",
+            "Editors' queue, 4 connections",
+            ["/admin/queue"],
+            queue_headers,
+            connections=4,
+            compare_with_bare=False,
+        ),
+    ]
