@@ -33,44 +33,13 @@ HOLD_SECONDS = 2.0
 BUSY_TIMEOUT_MS = 5000  # "modest": well above the 2 s hold, well below a client's patience
 REQUEST_TIMEOUT = 10.0
 
-NO_LOCK_TIMEOUT_ON_POSTGRES = (
-    "app/db.py:80 make_engine gives PostgreSQL no lock_timeout (nor statement_timeout), so a "
-    "letter waits for a held lock for as long as it is held instead of getting the 503 that "
-    "SQLite's busy_timeout gives; fix: connect_args={'options': f'-c lock_timeout="
-    "{busy_timeout_ms}'} (LockNotAvailable is an OperationalError, which routes turn into 503)"
-)
-EVENT_LOOP_BLOCKED = (
-    "app/submissions/routes.py:65 `async def send_letter` calls the blocking SQLAlchemy write "
-    "(service.accept_letter -> session_scope, app/submissions/service.py:117) directly on the "
-    "event loop, so while one letter waits for the write lock (up to busy_timeout, 10 s by "
-    "default) the whole worker is frozen: /healthz and every page wait too. Fix: run the "
-    "write in a thread (`await run_in_threadpool(service.accept_letter, ...)`) or make the "
-    "handler a plain `def` that takes the form through a dependency. The same pattern is in "
-    "the editorial POST handlers, login (Argon2 too), withdraw and newsletter sign-up."
-)
-DEFERRED_SESSION_TOUCH = (
-    "app/editorial/auth.py:145-156 staff_for_request reads the staff session, then UPDATEs "
-    "last_seen_at in a plain Session (BEGIN DEFERRED): on SQLite the read-to-write upgrade "
-    "fails at once with 'database is locked' (the busy handler is not used for upgrades) when "
-    "any other writer is active, so an editor gets a 503 for simply opening a page. Fix: "
-    "use `Session(writer(engine))` / session_scope for the touch (BEGIN IMMEDIATE)."
-)
-
-
-def _lock_backends(xfail_postgres: str | None = None) -> list[Any]:
-    postgres = BACKENDS[1]
-    marks = list(postgres.marks)
-    if xfail_postgres:
-        marks.append(pytest.mark.xfail(strict=True, reason=xfail_postgres))
-    return ["sqlite", pytest.param("postgresql", marks=marks)]
-
 
 def _letter(index: int) -> str:
     return f"{LETTER}\n\n(Letter {index} of the crowd that waited for the lock.)"
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("backend", _lock_backends())
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_32_submitters_wait_out_a_2_second_write_lock(
     databases: DatabaseFactory, backend: str, tmp_path: Path
 ) -> None:
@@ -129,7 +98,7 @@ def test_32_submitters_wait_out_a_2_second_write_lock(
     )
 
 
-@pytest.mark.parametrize("backend", _lock_backends())
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_a_lock_held_past_the_timeout_gives_503_and_keeps_the_letter(
     databases: DatabaseFactory, backend: str, tmp_path: Path
 ) -> None:
@@ -179,7 +148,7 @@ def test_a_lock_held_past_the_timeout_gives_503_and_keeps_the_letter(
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("backend", _lock_backends())
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_a_letter_waiting_for_the_lock_does_not_freeze_the_worker(
     databases: DatabaseFactory, backend: str, tmp_path: Path
 ) -> None:

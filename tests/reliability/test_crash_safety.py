@@ -44,16 +44,6 @@ CLEAN_START_SLACK = 1.5
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(180)]
 
-TEARDOWN_RAISES = (
-    "app/deps.py:16 get_session: when PostgreSQL drops the connection during a request, the "
-    "request's read session is closed after the response has been sent, its ROLLBACK raises "
-    "OperationalError (AdminShutdown), nothing catches it, uvicorn logs 'Exception in ASGI "
-    "application' and closes the keep-alive connection, so the client's next request on it "
-    "fails with 'Server disconnected'. Fix: close the session inside "
-    "contextlib.suppress(sqlalchemy.exc.OperationalError) (SQLAlchemy has already invalidated "
-    "the dead connection)."
-)
-
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_sigkill_mid_traffic_loses_no_acknowledged_letter(
