@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 from html import escape
+from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import PlainTextResponse
 
 from app.deps import SessionDep, SettingsDep
 from app.models import Article
-from app.publishing import service
+from app.publishing import service, sitemaps
 from app.publishing.http import cacheable
 from app.templating import templates
 
 router = APIRouter()
 FEED_SIZE = 20
 ATOM = "application/atom+xml; charset=utf-8"
+XML = "application/xml; charset=utf-8"
+# URLs in one sitemap file: the sitemaps.org cap (50,000 URLs of ~100 bytes stay far below its
+# 50 MB). Past it, /sitemap.xml becomes an index of files. Tests lower it.
+SITEMAP_LIMIT = 50_000
 
 
 def feed_html(article: Article) -> str:
@@ -79,23 +84,56 @@ def topic_feed(request: Request, slug: str, session: SessionDep, settings: Setti
     )
 
 
+def _site_urls(request: Request, session: SessionDep) -> dict[str, Any]:
+    """What the sitemap lists besides articles: home, the topics and the static pages."""
+    return {
+        "site_pages": True,
+        "topics": service.list_topics(session=session),
+        "pages": list(request.app.state.pages),
+    }
+
+
+def _fits_one_file(session: SessionDep, site: dict[str, Any]) -> bool:
+    urls = 2 + len(site["topics"]) + len(site["pages"])  # 2: home and /topics
+    return urls + sitemaps.count_published(session=session) <= SITEMAP_LIMIT
+
+
+def _xml(request: Request, template: str, context: dict[str, Any], max_age: int) -> Response:
+    rendered = templates.TemplateResponse(request, template, context)
+    return cacheable(request, bytes(rendered.body), media_type=XML, max_age=max_age)
+
+
 @router.get("/sitemap.xml", include_in_schema=False)
 def sitemap(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
-    rendered = templates.TemplateResponse(
-        request,
-        "public/sitemap.xml",
-        {
-            "articles": service.sitemap_entries(session=session),
-            "topics": service.list_topics(session=session),
-            "pages": list(request.app.state.pages),
-        },
-    )
-    return cacheable(
-        request,
-        bytes(rendered.body),
-        media_type="application/xml; charset=utf-8",
-        max_age=settings.public_max_age,
-    )
+    """Every public URL in one file or, once they outgrow one, an index of smaller files."""
+    site = _site_urls(request, session)
+    if _fits_one_file(session, site):
+        articles = service.sitemap_entries(session=session)
+        return _xml(
+            request, "public/sitemap.xml", {**site, "articles": articles}, settings.public_max_age
+        )
+    files = sitemaps.article_files(session=session, size=SITEMAP_LIMIT)
+    return _xml(request, "public/sitemap_index.xml", {"files": files}, settings.public_max_age)
+
+
+@router.get("/sitemaps/pages.xml", include_in_schema=False)
+def sitemap_pages(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
+    site = _site_urls(request, session)
+    if _fits_one_file(session, site):
+        raise HTTPException(404)  # /sitemap.xml lists these itself
+    return _xml(request, "public/sitemap.xml", {**site, "articles": []}, settings.public_max_age)
+
+
+@router.get("/sitemaps/articles-{number:int}.xml", include_in_schema=False)
+def sitemap_articles(
+    request: Request, number: int, session: SessionDep, settings: SettingsDep
+) -> Response:
+    if _fits_one_file(session, _site_urls(request, session)):
+        raise HTTPException(404)
+    articles = sitemaps.article_file_entries(session=session, number=number, size=SITEMAP_LIMIT)
+    if not articles:
+        raise HTTPException(404)
+    return _xml(request, "public/sitemap.xml", {"articles": articles}, settings.public_max_age)
 
 
 @router.get("/robots.txt", include_in_schema=False)
