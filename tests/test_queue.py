@@ -8,10 +8,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
-from sqlmodel import Session, select
+from sqlmodel import Session, col, func, select
 
 from app.db import session_scope
 from app.editorial.articles import ensure_topic
+from app.editorial.queue import state_counts
 from app.models import Question, Staff
 from tests.asking import LETTER, send_letter
 from tests.editing import STAFF, csrf_of, log_in, log_out
@@ -183,10 +184,12 @@ def test_hostile_search_text_is_harmless(newsroom: TestClient, query: str) -> No
 
 
 def _many_letters(client: TestClient, count: int = 120) -> list[int]:
-    """Insert letters directly (some urgent, two runs of equal times across page ends)."""
+    """Insert open letters directly, spread over the three open states (half urgent, so that
+    a page ends among the urgent ones; two runs of equal times across page ends), and a few
+    declined ones that the queue must leave out."""
     base = datetime.now(UTC) - timedelta(days=40)
     rows = [
-        {"urgent": i % 9 == 0, "at": base + timedelta(minutes=i, microseconds=i * 37 % 1000)}
+        {"urgent": i % 2 == 0, "at": base + timedelta(minutes=i, microseconds=i * 37 % 1000)}
         for i in range(count)
     ]
     rows.sort(key=lambda r: (not r["urgent"], r["at"]))
@@ -204,11 +207,13 @@ def _many_letters(client: TestClient, count: int = 120) -> list[int]:
                     token_hash=f"token-{n:04d}",
                     submission_key=f"key-{n:04d}",
                     received_at=row["at"],
-                    status="new",
+                    status=("new", "shortlisted", "answering", "declined")[n % 4]
+                    if n < 40
+                    else ("new", "shortlisted", "answering")[n % 3],
                 )
             )
     with Session(client.app.state.engine) as session:
-        found = session.exec(select(Question)).all()
+        found = session.exec(select(Question).where(Question.status != "declined")).all()
     return [q.id for q in sorted(found, key=lambda q: (not q.urgent, q.received_at, q.id))]  # type: ignore[misc]
 
 
@@ -223,7 +228,7 @@ def test_keyset_pages_show_every_letter_once_in_order(newsroom: TestClient) -> N
         link = doc.select_one('a[rel="next"]')
         path = link["href"] if link else None
         assert link is None or link.get_text().startswith("Next letters")
-    assert [len(page) for page in pages] == [50, 50, 20]
+    assert [len(page) for page in pages] == [50, 50, 10]
     assert [i for page in pages for i in page] == expected
 
 
@@ -280,3 +285,28 @@ def test_next_link_keeps_a_topic_with_an_ampersand(newsroom: TestClient) -> None
     assert len(_ids(first)) == 50
     second = newsroom.get(first.select_one('a[rel="next"]')["href"])
     assert len(_ids(soup(second.text))) == 1
+
+
+def test_the_counts_follow_every_insert_change_of_state_and_delete(newsroom: TestClient) -> None:
+    """`question_count` is kept by triggers: whatever writes the letters, the tabs stay true."""
+    engine = newsroom.app.state.engine
+    ids = [_send(newsroom, f"{LETTER} Count {n}.") for n in range(4)]
+    with session_scope(engine) as session:
+        for question_id, state in zip(ids, ("declined", "spam", "spam"), strict=False):
+            letter = session.get(Question, question_id)
+            assert letter is not None
+            letter.status = state
+            session.add(letter)
+    with session_scope(engine) as session:
+        session.delete(session.get(Question, ids[1]))
+    with Session(engine) as session:
+        actual = dict(
+            session.exec(select(Question.status, func.count()).group_by(col(Question.status))).all()
+        )
+        kept = state_counts(session=session)
+    assert actual == {"new": 1, "declined": 1, "spam": 1}
+    assert {s: kept[s] for s in actual} == actual
+    assert kept["all"] == 3 and kept["open"] == 1 and kept["withdrawn"] == 0
+    log_in(newsroom, "editor")
+    counts = _counts(_queue(newsroom))
+    assert (counts["new"], counts["spam"], counts["all"]) == (1, 1, 3)

@@ -1,18 +1,26 @@
-"""The editors' inbox: letters filtered, searched and paged by keyset, urgent ones first."""
+"""The editors' inbox: letters filtered, searched and paged by keyset, urgent ones first.
+
+A page is read one state and urgency at a time, each already in order from the
+(status, urgent, received_at, id) index, and the few rows merged; the counts per state come
+from `question_count`, which triggers keep. Neither grows with the size of the inbox.
+"""
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from itertools import islice
 
-from sqlalchemy import ColumnElement, and_, func, or_, text
+from sqlalchemy import ColumnElement, func, text, tuple_
 from sqlmodel import Session, col, select
 
-from app.models import Question, QuestionStatus
+from app.models import Question, QuestionCount, QuestionStatus
 from app.publishing.search import query_terms
 
 OPEN_STATES = (QuestionStatus.new, QuestionStatus.shortlisted, QuestionStatus.answering)
 PAGE_SIZE = 50
+EXCERPT_CHARACTERS = 200
 
 
 @dataclass(frozen=True)
@@ -44,18 +52,44 @@ class Cursor:
             return None
 
 
+@dataclass(frozen=True, slots=True)
+class QueueRow:
+    """A letter as the queue lists it: its opening words, not the whole text."""
+
+    id: int
+    urgent: bool
+    received_at: datetime
+    status: str
+    signoff: str
+    topic_hint: str | None
+    assigned_to: int | None
+    due_on: date | None
+    letter: str | None  # the first EXCERPT_CHARACTERS; None once erased
+
+
+_ROW_COLUMNS = [
+    *(getattr(Question, name) for name in list(QueueRow.__dataclass_fields__)[:-1]),
+    func.substr(col(Question.letter), 1, EXCERPT_CHARACTERS),
+]
+
+
 @dataclass(frozen=True)
 class QueuePage:
-    letters: list[Question]
+    letters: list[QueueRow]
     next_cursor: str | None
 
 
-def _conditions(session: Session, f: QueueFilter) -> list[ColumnElement[bool]]:
-    where: list[ColumnElement[bool]] = []
+def _states(f: QueueFilter) -> list[str]:
     if f.state == "open":
-        where.append(col(Question.status).in_(OPEN_STATES))
-    elif f.state != "all":
-        where.append(col(Question.status) == f.state)
+        return [s.value for s in OPEN_STATES]
+    if f.state == "all":
+        return [s.value for s in QuestionStatus]
+    return [f.state]
+
+
+def _conditions(session: Session, f: QueueFilter) -> list[ColumnElement[bool]]:
+    """The filter's conditions other than the state."""
+    where: list[ColumnElement[bool]] = []
     if f.topic:
         where.append(col(Question.topic_hint) == f.topic)
     if f.urgent:
@@ -85,33 +119,36 @@ def list_queue(
     *, session: Session, where: QueueFilter, after: str | None = None, size: int = PAGE_SIZE
 ) -> QueuePage:
     """One page of letters: urgent first, then oldest first, continuing after the cursor."""
-    statement = select(Question).where(*_conditions(session, where))
+    conditions = _conditions(session, where)
     cursor = Cursor.decode(after)
-    if cursor is not None:
-        urgent = col(Question.urgent)
-        later = or_(
-            col(Question.received_at) > cursor.received_at,
-            and_(col(Question.received_at) == cursor.received_at, col(Question.id) > cursor.id),
-        )
-        statement = statement.where(
-            or_(urgent < cursor.urgent, and_(urgent == cursor.urgent, later))
-            if cursor.urgent
-            else and_(urgent.is_(False), later)
-        )
-    statement = statement.order_by(
-        col(Question.urgent).desc(), col(Question.received_at), col(Question.id)
-    ).limit(size + 1)
-    rows = list(session.exec(statement).all())
+    oldest_first = (col(Question.received_at), col(Question.id))
+    rows: list[QueueRow] = []
+    for urgent in (True, False):
+        if cursor is not None and urgent and not cursor.urgent:
+            continue  # the cursor is among the others: every urgent letter was shown
+        runs = []
+        for state in _states(where):
+            statement = select(*_ROW_COLUMNS).where(
+                *conditions, col(Question.status) == state, col(Question.urgent) == urgent
+            )
+            if cursor is not None and cursor.urgent == urgent:
+                statement = statement.where(tuple_(*oldest_first) > (cursor.received_at, cursor.id))
+            found = session.execute(statement.order_by(*oldest_first).limit(size + 1 - len(rows)))
+            runs.append([QueueRow(*row) for row in found])
+        merged = heapq.merge(*runs, key=lambda row: (row.received_at, row.id))
+        rows += islice(merged, size + 1 - len(rows))
+        if len(rows) > size:
+            break
     next_cursor = None
     if len(rows) > size:
         last = rows[size - 1]
-        next_cursor = Cursor(last.urgent, last.received_at, last.id or 0).encode()
+        next_cursor = Cursor(last.urgent, last.received_at, last.id).encode()
     return QueuePage(rows[:size], next_cursor)
 
 
 def state_counts(*, session: Session) -> dict[str, int]:
     """How many letters are in each state."""
-    rows = session.exec(select(Question.status, func.count()).group_by(col(Question.status))).all()
+    rows = session.exec(select(QuestionCount.status, QuestionCount.n)).all()
     counts = {state.value: 0 for state in QuestionStatus}
     counts.update({status: int(n) for status, n in rows})
     counts["all"] = sum(counts.values())
