@@ -26,15 +26,15 @@ ARTICLE = "/columns/the-client-who-would-not-leave"
 SLUG = ARTICLE.rsplit("/", 1)[1]
 
 
+def _refuse(*_: object, **__: object) -> None:
+    raise AssertionError("rendered instead of served from the cache")
+
+
 def _no_rendering(monkeypatch: pytest.MonkeyPatch) -> None:
     """From here on, any request that reaches the database or a template fails."""
-
-    def refuse(*_: object, **__: object) -> None:
-        raise AssertionError("rendered instead of served from the cache")
-
-    monkeypatch.setattr(service, "get_published_article", refuse)
-    monkeypatch.setattr(service, "list_published", refuse)
-    monkeypatch.setattr(routes, "render_public", refuse)
+    monkeypatch.setattr(service, "get_published_article", _refuse)
+    monkeypatch.setattr(service, "list_published", _refuse)
+    monkeypatch.setattr(routes, "render_public", _refuse)
 
 
 def _edit_behind_the_apps_back(site: TestClient, title: str) -> None:
@@ -125,10 +125,40 @@ def test_private_pages_errors_and_cookie_setting_pages_are_not_kept(site: TestCl
     cache: PageCache = site.app.state.page_cache
     for path in ("/ask", "/admin/login", "/newsletter", "/columns/no-such-column", "/healthz"):
         site.get(path)
-    assert site.get("/search?q=client").status_code == 200
     assert len(cache) == 0
     site.get(ARTICLE)
     assert len(cache) == 1
+
+
+def test_search_results_are_kept_on_their_own_shelf_and_served_whole(
+    site: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache: PageCache = site.app.state.page_cache
+    first = site.get("/search?q=client")
+    assert first.status_code == 200 and "would not leave" in first.text
+    assert (cache.count("searches"), cache.count("pages")) == (1, 0)
+    monkeypatch.setattr(routes, "search_articles", _refuse)
+    again = site.get("/search?q=client")
+    assert again.content == first.content
+    assert again.headers["etag"] == first.headers["etag"]
+    assert (
+        site.get("/search?q=client", headers={"If-None-Match": first.headers["etag"]}).status_code
+        == 304
+    )
+
+
+def test_one_off_searches_never_push_out_the_sites_pages() -> None:
+    cache = PageCache(read_version=lambda: 3, max_bytes=10_000, search_bytes=10_000)
+    version = _run(cache.current_version)
+    cache.put(("/columns/kept", b""), _page(1000), version)
+    for number in range(200):
+        noise = CachedPage(200, [], bytes(range(256)) * 4, '"n"', None, time.monotonic())
+        cache.put(("/search", f"q=word{number}".encode()), noise, version, "searches")
+    assert cache.get(("/columns/kept", b""), version) is not None
+    assert 0 < cache.count("searches") < 200
+    newest = cache.get(("/search", b"q=word199"), version)
+    assert newest is not None and newest.content() == bytes(range(256)) * 4
+    assert newest.size < 1024  # kept compressed
 
 
 def _tiny_site(cache: PageCache, *, cookie: bool) -> TestClient:

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import logging
 import time
+import zlib
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Literal
 
 import anyio.to_thread
 from sqlalchemy import event, text
@@ -18,9 +20,14 @@ from sqlmodel import Session
 log = logging.getLogger("consult")
 CONTENT_VERSION = "content_version"
 PAGE_CACHE_BYTES = 32 * 1024 * 1024
+SEARCH_CACHE_BYTES = 8 * 1024 * 1024
 PAGE_MAX_AGE_SECONDS = 300.0
 VERSION_CHECK_SECONDS = 1.0
 _HOOKED = "content_version_hooked"
+# Where a page is kept: the site's own pages, or search results, which live on a shelf of their
+# own (compressed: there are many, each read a few times) so that a run of one-off queries
+# never pushes out the pages people come back to.
+Shelf = Literal["pages", "searches"]
 
 
 class _LocalChanges:
@@ -67,10 +74,45 @@ class CachedPage:
     etag: str
     article_id: int | None
     stored_at: float
+    compressed: bool = False
 
     @property
     def size(self) -> int:
         return len(self.body) + sum(len(k) + len(v) for k, v in self.headers) + 200
+
+    def content(self) -> bytes:
+        """The body as sent."""
+        return zlib.decompress(self.body) if self.compressed else self.body
+
+
+class _Shelf:
+    """Pages of one kind, least recently used out first, bounded in bytes."""
+
+    def __init__(self, max_bytes: int, *, compress: bool) -> None:
+        self.max_bytes = max_bytes
+        self.compress = compress
+        self.pages: OrderedDict[tuple[str, bytes], CachedPage] = OrderedDict()
+        self.bytes = 0
+
+    def put(self, key: tuple[str, bytes], page: CachedPage) -> None:
+        if self.compress and not page.compressed:
+            page = replace(page, body=zlib.compress(page.body, 6), compressed=True)
+        if page.size > self.max_bytes // 8:
+            return
+        self.drop(key)
+        self.pages[key] = page
+        self.bytes += page.size
+        while self.bytes > self.max_bytes and self.pages:
+            self.drop(next(iter(self.pages)))
+
+    def drop(self, key: tuple[str, bytes]) -> None:
+        page = self.pages.pop(key, None)
+        if page is not None:
+            self.bytes -= page.size
+
+    def clear(self) -> None:
+        self.pages.clear()
+        self.bytes = 0
 
 
 class PageCache:
@@ -88,15 +130,17 @@ class PageCache:
         *,
         read_version: Callable[[], int],
         max_bytes: int = PAGE_CACHE_BYTES,
+        search_bytes: int = SEARCH_CACHE_BYTES,
         max_age: float = PAGE_MAX_AGE_SECONDS,
         check_every: float = VERSION_CHECK_SECONDS,
     ) -> None:
         self.read_version = read_version
-        self.max_bytes = max_bytes
         self.max_age = max_age
         self.check_every = check_every
-        self._pages: OrderedDict[tuple[str, bytes], CachedPage] = OrderedDict()
-        self._bytes = 0
+        self._shelves: dict[Shelf, _Shelf] = {
+            "pages": _Shelf(max_bytes, compress=False),
+            "searches": _Shelf(search_bytes, compress=True),
+        }
         self._version: int | None = None
         self._checked_at = -float("inf")
         self._seen_local = -1
@@ -105,10 +149,14 @@ class PageCache:
     @property
     def size(self) -> int:
         """Bytes held."""
-        return self._bytes
+        return sum(shelf.bytes for shelf in self._shelves.values())
 
     def __len__(self) -> int:
-        return len(self._pages)
+        return sum(len(shelf.pages) for shelf in self._shelves.values())
+
+    def count(self, shelf: Shelf) -> int:
+        """Pages held on one shelf."""
+        return len(self._shelves[shelf].pages)
 
     async def current_version(self) -> int | None:
         """The content version pages may be served at; None when the database cannot say."""
@@ -138,30 +186,24 @@ class PageCache:
 
     def get(self, key: tuple[str, bytes], version: int) -> CachedPage | None:
         """The page for this path and query, if it is current."""
-        page = self._pages.get(key)
-        if page is None:
-            return None
-        if version != self._version or time.monotonic() - page.stored_at > self.max_age:
-            self._drop(key)
-            return None
-        self._pages.move_to_end(key)
-        return page
+        for shelf in self._shelves.values():
+            page = shelf.pages.get(key)
+            if page is None:
+                continue
+            if version != self._version or time.monotonic() - page.stored_at > self.max_age:
+                shelf.drop(key)
+                return None
+            shelf.pages.move_to_end(key)
+            return page
+        return None
 
-    def put(self, key: tuple[str, bytes], page: CachedPage, version: int) -> None:
+    def put(
+        self, key: tuple[str, bytes], page: CachedPage, version: int, shelf: Shelf = "pages"
+    ) -> None:
         """Keep a page rendered at `version` (dropped at once if the version moved meanwhile)."""
-        if version != self._version or page.size > self.max_bytes // 8:
-            return
-        self._drop(key)
-        self._pages[key] = page
-        self._bytes += page.size
-        while self._bytes > self.max_bytes and self._pages:
-            self._drop(next(iter(self._pages)))
+        if version == self._version:
+            self._shelves[shelf].put(key, page)
 
     def clear(self) -> None:
-        self._pages.clear()
-        self._bytes = 0
-
-    def _drop(self, key: tuple[str, bytes]) -> None:
-        page = self._pages.pop(key, None)
-        if page is not None:
-            self._bytes -= page.size
+        for shelf in self._shelves.values():
+            shelf.clear()

@@ -11,7 +11,7 @@ from fastapi import Request, Response
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.publishing.cache import CachedPage, PageCache
+from app.publishing.cache import CachedPage, PageCache, Shelf
 
 # Pages under these prefixes are private, personal or not HTML pages of ours: never kept.
 UNCACHED_PREFIXES = ("/admin", "/ask", "/api/", "/newsletter", "/static/", "/media/", "/healthz")
@@ -46,12 +46,12 @@ def cacheable(
     media_type: str,
     max_age: int,
     status_code: int = 200,
-    keep: bool = True,
+    keep: Shelf | None = "pages",
 ) -> Response:
     """A public response that a browser, CDN or proxy may keep, answered 304 when unchanged.
 
-    With `keep`, it is also offered to the page cache, which keeps it only if nothing on the
-    way out (a cookie, another status) makes it personal.
+    With `keep`, it is also offered to the page cache (on that shelf), which keeps it only if
+    nothing on the way out (a cookie, another status) makes it personal.
     """
     data = body.encode() if isinstance(body, str) else body
     etag = etag_for(data)
@@ -61,7 +61,7 @@ def cacheable(
         "Vary": "Accept-Encoding",
     }
     if keep:
-        setattr(request.state, CACHEABLE_FLAG, True)
+        setattr(request.state, CACHEABLE_FLAG, keep)
     if status_code == 200 and not_modified(request, etag):
         return Response(status_code=304, headers=headers)
     return Response(content=data, status_code=status_code, media_type=media_type, headers=headers)
@@ -108,7 +108,7 @@ class PageCacheMiddleware:
         # Fresh lists every time: the middlewares outside append to them in place.
         headers = list(page.headers)
         await send({"type": "http.response.start", "status": page.status, "headers": headers})
-        await send({"type": "http.response.body", "body": page.body})
+        await send({"type": "http.response.body", "body": page.content()})
 
     async def _render_and_keep(
         self, scope: Scope, receive: Receive, send: Send, key: tuple[str, bytes], version: int
@@ -143,4 +143,4 @@ class PageCacheMiddleware:
         etag = next(v for k, v in headers if k == b"etag").decode("latin-1")
         article_id = state.get(ARTICLE_ID)
         page = CachedPage(200, headers, body, etag, article_id, time.monotonic())
-        self.cache.put(key, page, version)
+        self.cache.put(key, page, version, state[CACHEABLE_FLAG])

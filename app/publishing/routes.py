@@ -10,10 +10,11 @@ from fastapi.responses import RedirectResponse
 
 from app.config import Settings
 from app.deps import SessionDep, SettingsDep
-from app.models import Article
 from app.publishing import service
+from app.publishing.cache import Shelf
 from app.publishing.http import cacheable, mark_article
 from app.publishing.search import search_articles
+from app.publishing.service import ArticleCard
 from app.templating import templates
 
 router = APIRouter()
@@ -27,10 +28,10 @@ def render_public(
     context: dict[str, object],
     status_code: int = 200,
     *,
-    keep: bool = True,
+    keep: Shelf | None = "pages",
 ) -> Response:
-    """Render a public page as a cacheable response (kept by the page cache unless `keep` is
-    False)."""
+    """Render a public page as a cacheable response, kept by the page cache on the `keep`
+    shelf."""
     rendered = templates.TemplateResponse(request, template, context)
     settings = request.app.state.settings
     return cacheable(
@@ -128,10 +129,11 @@ def topic_page(
 def search_page(
     request: Request,
     session: SessionDep,
+    settings: SettingsDep,
     q: str = Query("", max_length=500),
     page: int = PageNumber,
 ) -> Response:
-    size = 20
+    size = settings.page_size
     hits = search_articles(session, q, limit=size + 1, offset=(page - 1) * size)
     articles = service.articles_by_ids(session=session, ids=[h.article_id for h in hits[:size]])
     snippets = {h.article_id: h.snippet_html for h in hits}
@@ -148,9 +150,7 @@ def search_page(
                 session=session, article_ids=[a.id for a in articles if a.id]
             ),
         },
-        # Any words make a new page: kept, one-off queries would push out the pages people
-        # actually come back to.
-        keep=False,
+        keep="searches",
     )
 
 
@@ -158,7 +158,7 @@ def _today(settings: Settings) -> date:
     return datetime.now(settings.tz).date()
 
 
-def _popular(request: Request, session: SessionDep, settings: Settings) -> list[Article]:
+def _popular(request: Request, session: SessionDep, settings: Settings) -> list[ArticleCard]:
     """The most-read list, worked out at most every POPULAR_SECONDS per worker (it sums a
     month of view counts) and at once after this worker added its own counts."""
     key = (_today(settings), request.app.state.view_counter.flushes)

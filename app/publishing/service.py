@@ -14,7 +14,6 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, tuple_
-from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
 from app.models import Article, ArticleStatus, ArticleTopic, ArticleView, SlugRedirect, Topic
@@ -54,22 +53,41 @@ def _unpublished_ids() -> Select[Any]:
     return select(Article.id).where(col(Article.status).in_(NOT_PUBLISHED))
 
 
-# What a card needs is a few short columns; these are read only if something asks for them.
-BODY_COLUMNS = ("letter_md", "letter_html", "answer_md", "answer_html")
+@dataclass(frozen=True, slots=True)
+class ArticleCard:
+    """What a card or a list entry shows of an article: a few short columns, no body."""
+
+    id: int
+    slug: str
+    title: str
+    summary: str
+    published_at: datetime | None
+    reading_minutes: int
+    hero_path: str | None
+    hero_alt: str
+    hero_width: int | None
+    hero_height: int | None
 
 
-def _in_order(
-    session: Session, ids: Sequence[int], *, whole: bool = True, published: bool = False
-) -> list[Article]:
-    """Articles for these ids, in the order given (without their bodies unless `whole`)."""
+_CARD_COLUMNS = [getattr(Article, f) for f in ArticleCard.__dataclass_fields__]
+
+
+def _in_order(session: Session, ids: Sequence[int]) -> list[Article]:
+    """Whole articles for these ids, in the order given."""
     if not ids:
         return []
-    statement = select(Article).where(col(Article.id).in_(ids))
-    if not whole:
-        statement = statement.options(*(defer(getattr(Article, c)) for c in BODY_COLUMNS))
+    found = {a.id: a for a in session.exec(select(Article).where(col(Article.id).in_(ids)))}
+    return [found[i] for i in ids if i in found]
+
+
+def cards(session: Session, ids: Sequence[int], *, published: bool = False) -> list[ArticleCard]:
+    """Cards for these ids, in the order given (only published articles' with `published`)."""
+    if not ids:
+        return []
+    statement = select(*_CARD_COLUMNS).where(col(Article.id).in_(ids))
     if published:
         statement = statement.where(_published())
-    found = {a.id: a for a in session.exec(statement)}
+    found = {row[0]: ArticleCard(*row) for row in session.execute(statement)}
     return [found[i] for i in ids if i in found]
 
 
@@ -156,7 +174,7 @@ def get_topic(*, session: Session, slug: str) -> Topic | None:
     return session.exec(select(Topic).where(Topic.slug == slug)).first()
 
 
-def related_articles(*, session: Session, article: Article, limit: int = 3) -> list[Article]:
+def related_articles(*, session: Session, article: Article, limit: int = 3) -> list[ArticleCard]:
     """Other published articles sharing the most topics with this one (newest first among
     equals).
 
@@ -182,7 +200,7 @@ def related_articles(*, session: Session, article: Article, limit: int = 3) -> l
         after = (rows[-1][1], rows[-1][0])
         batch = min(batch * 4, 4096)
     found.sort(key=lambda pair: -pair[0])  # stable: newest first within equal counts
-    return _in_order(session, [i for _, i in found[:limit]], whole=False)
+    return cards(session, [i for _, i in found[:limit]])
 
 
 def _newest_published(
@@ -204,7 +222,7 @@ def _shared_topics(session: Session, ids: list[int], topics: set[int]) -> dict[i
     return {int(i): int(n) for i, n in rows}
 
 
-def popular_articles(*, session: Session, today: date, limit: int = 5) -> list[Article]:
+def popular_articles(*, session: Session, today: date, limit: int = 5) -> list[ArticleCard]:
     """The most-read published articles of the last 30 days (newest first among equals)."""
     views = func.sum(ArticleView.views).label("views")
     totals = (
@@ -234,12 +252,12 @@ def popular_articles(*, session: Session, today: date, limit: int = 5) -> list[A
         return int(row[1]), dates.get(row[0]) or never
 
     ranked = sorted(rows, key=rank, reverse=True)
-    return _in_order(session, [int(r[0]) for r in ranked[:limit]], whole=False)
+    return cards(session, [int(r[0]) for r in ranked[:limit]])
 
 
-def articles_by_ids(*, session: Session, ids: list[int]) -> list[Article]:
-    """Published articles in the order of the ids given, for cards (bodies not loaded)."""
-    return _in_order(session, ids, whole=False, published=True)
+def articles_by_ids(*, session: Session, ids: list[int]) -> list[ArticleCard]:
+    """Published articles in the order of the ids given, as cards."""
+    return cards(session, ids, published=True)
 
 
 @dataclass(frozen=True)
