@@ -11,11 +11,11 @@ from datetime import datetime, timedelta
 from typing import Annotated
 
 from fastapi import Depends, Request, Response
-from sqlalchemy import delete
+from sqlalchemy import delete, update
 from sqlmodel import Session, col, select
 
 from app.config import Settings
-from app.db import writer
+from app.db import session_scope
 from app.editorial import audit
 from app.editorial.passwords import hash_password, needs_rehash, verify_password
 from app.models import Role, Staff, StaffSession, utcnow
@@ -142,21 +142,27 @@ def staff_for_request(request: Request) -> Staff | None:
     session_id = request.cookies.get(session_cookie_name(settings))
     if not session_id or len(session_id) > 100:
         return None
-    now = utcnow()
-    with Session(writer(request.app.state.engine), expire_on_commit=False) as db:
-        row = db.get(StaffSession, _hash(session_id))
+    now, key = utcnow(), _hash(session_id)
+    engine = request.app.state.engine
+    # Read without the write lock: on SQLite every signed-in page would otherwise queue
+    # behind every other one. The once-a-minute touch is a write of its own.
+    with Session(engine, expire_on_commit=False) as db:
+        row = db.get(StaffSession, key)
         idle_limit = timedelta(minutes=settings.session_idle_minutes)
         if row is None or row.expires_at <= now or now - row.last_seen_at > idle_limit:
             return None
         staff = db.get(Staff, row.staff_id)
         if staff is None or not staff.active:
             return None
-        if now - row.last_seen_at > TOUCH_EVERY:
-            row.last_seen_at = now
-            db.add(row)
-            db.commit()
-        request.state.session_id = session_id
-        return staff
+    if now - row.last_seen_at > TOUCH_EVERY:
+        with session_scope(engine) as db:
+            db.execute(
+                update(StaffSession)
+                .where(col(StaffSession.id_hash) == key, col(StaffSession.last_seen_at) < now)
+                .values(last_seen_at=now)
+            )
+    request.state.session_id = session_id
+    return staff
 
 
 def require_staff(request: Request) -> Staff:
