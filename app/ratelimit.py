@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from fastapi import Request
-from sqlalchemy import delete, func, text
+from sqlalchemy import delete, func, insert, text
 from sqlmodel import Session, col, select
 
 from app.models import RateEvent
@@ -83,20 +83,24 @@ def recent_count(
 
 def record_event(*, session: Session, bucket: str, client: str, now: datetime) -> None:
     """Count one action, unconditionally."""
-    session.add(RateEvent(bucket=bucket, client_hash=client, created_at=now))
-    session.flush()
+    row = {"bucket": bucket, "client_hash": client, "created_at": now}
+    session.connection().execute(insert(RateEvent), row)
 
 
 def _recent(
     session: Session, bucket: str, client: str, since: datetime
 ) -> tuple[int, datetime | None]:
-    count, oldest = session.exec(
-        select(func.count(), func.min(RateEvent.created_at)).where(
-            RateEvent.bucket == bucket,
-            RateEvent.client_hash == client,
-            col(RateEvent.created_at) > since,
+    count, oldest = (
+        session.connection()
+        .execute(
+            select(func.count(), func.min(RateEvent.created_at)).where(
+                RateEvent.bucket == bucket,
+                RateEvent.client_hash == client,
+                col(RateEvent.created_at) > since,
+            )
         )
-    ).one()
+        .one()
+    )
     return int(count), oldest
 
 

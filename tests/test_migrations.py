@@ -105,5 +105,10 @@ def test_sqlite_connections_are_durable_and_checked(tmp_path: Path) -> None:
     }
 
 
-def test_head_revision_is_known() -> None:
-    assert head_revision() is not None
+def test_head_revision_is_the_one_alembic_finds() -> None:
+    from alembic.script import ScriptDirectory
+
+    from app.db import alembic_config
+
+    alembic_head = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+    assert head_revision() == alembic_head is not None

@@ -8,11 +8,13 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 
 from app.db import make_engine
 from app.main import create_app
 from app.models import Question, QuestionContact, RateEvent
+from app.submissions import service
 from tests.asking import LETTER, form_fields, letter_data, send_letter
 from tests.conftest import make_settings
 from tests.helpers import soup
@@ -190,3 +192,28 @@ def test_the_letter_is_committed_before_the_redirect(asking: TestClient) -> None
     with Session(engine) as other_connection:
         assert len(other_connection.exec(select(Question)).all()) == 1
     engine.dispose()
+
+
+def test_a_database_that_cannot_be_read_gives_503_and_keeps_the_letter(
+    asking: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The topics are read before the letter is written; that read failing is the same
+    hiccup as a failed write: 503, every word kept, nothing stored."""
+    hidden = form_fields(asking)
+
+    def unreadable(_: object) -> list[str]:
+        raise OperationalError("SELECT topic.name", {}, RuntimeError("disk I/O error"))
+
+    monkeypatch.setattr(service, "current_topic_names", unreadable)
+    page = send_letter(asking, hidden, signoff="Still Here")
+    api = asking.post(
+        "/api/v1/questions", json={"question": LETTER, "signoff": "API", "consent": True}
+    )
+    assert page.status_code == 503
+    assert int(page.headers["retry-after"]) > 0
+    doc = soup(page.text)
+    assert doc.select_one("textarea[name=question]").get_text() == LETTER
+    assert doc.select_one("input[name=signoff]")["value"] == "Still Here"
+    assert api.status_code == 503 and api.json()["detail"]
+    with Session(asking.app.state.engine) as session:
+        assert session.exec(select(Question)).all() == []

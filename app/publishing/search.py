@@ -156,9 +156,11 @@ def _is_sqlite(session: Session) -> bool:
     return session.get_bind().dialect.name == "sqlite"
 
 
-def index_question(session: Session, question: Question) -> None:
-    """Keep a letter's text in the editors' search index (or drop it once erased)."""
-    session.execute(text(_DELETE["question"][_dialect(session)]), {"id": question.id})
+def index_question(session: Session, question: Question, *, new: bool = False) -> None:
+    """Keep a letter's text in the editors' search index (or drop it once erased); a `new`
+    letter cannot be there yet."""
+    if not new:
+        session.execute(text(_DELETE["question"][_dialect(session)]), {"id": question.id})
     if not question.letter:
         return
     if _is_sqlite(session):

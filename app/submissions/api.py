@@ -46,6 +46,12 @@ def _error(status: int, detail: str, headers: dict[str, str] | None = None) -> J
     return JSONResponse({"detail": detail}, status_code=status, headers=headers)
 
 
+def _busy() -> JSONResponse:
+    return _error(
+        503, "The database is busy; nothing was saved. Try again shortly.", {"Retry-After": "10"}
+    )
+
+
 @router.post(
     "/questions",
     status_code=201,
@@ -55,13 +61,16 @@ def _error(status: int, detail: str, headers: dict[str, str] | None = None) -> J
 def create_question(
     body: QuestionIn,
     request: Request,
-    session: SessionDep,
     idempotency_key: Annotated[str | None, Header(max_length=64)] = None,
 ) -> QuestionCreated | JSONResponse:
     """Send a letter. Repeat the same `Idempotency-Key` to retry safely."""
     if not csrf.origin_allowed(request):
         return _error(403, "Cross-site requests are not accepted.")
-    letter, errors = validate_letter(body.model_dump(), service.topic_names(session=session))
+    try:
+        topics = service.current_topic_names(request.app.state.engine)
+    except OperationalError:
+        return _busy()
+    letter, errors = validate_letter(body.model_dump(), topics)
     if letter is None:
         return JSONResponse(
             {"detail": "Please correct the fields listed.", "errors": errors}, status_code=422
@@ -79,11 +88,7 @@ def create_question(
             {"Retry-After": str(limited.retry_after)},
         )
     except OperationalError:
-        return _error(
-            503,
-            "The database is busy; nothing was saved. Try again shortly.",
-            {"Retry-After": "10"},
-        )
+        return _busy()
     return QuestionCreated(
         token=submitted.token, status_url=f"{settings.base_url}/ask/status/{submitted.token}"
     )

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 
 from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
 from sqlalchemy.exc import OperationalError
-from sqlmodel import Session
 
 from app import csrf
 from app.db import session_scope
@@ -27,7 +27,7 @@ FIELDS = ("question", "signoff", "email", "topic_hint", "consent")
 
 def render_form(
     request: Request,
-    session: Session,
+    topics: list[str],
     *,
     values: dict[str, str] | None = None,
     errors: dict[str, str] | None = None,
@@ -45,7 +45,7 @@ def render_form(
             "values": values or {},
             "errors": errors or {},
             "notice": notice,
-            "topics": service.topic_names(session=session),
+            "topics": topics,
             "question_max": QUESTION_MAX,
             "csrf_token": csrf.csrf_token(request),
             "form_token": token or form_token.issue(secret, service.new_submission_key()),
@@ -58,16 +58,23 @@ def render_form(
 
 
 @router.get("/ask")
-def ask_form(request: Request, session: SessionDep) -> Response:
-    return render_form(request, session)
+def ask_form(request: Request) -> Response:
+    return render_form(request, service.current_topic_names(request.app.state.engine))
 
 
 @router.post("/ask")
-async def send_letter(request: Request, session: SessionDep) -> Response:
+async def send_letter(request: Request) -> Response:
     form = await request.form()
     values = {name: str(form.get(name, "")) for name in FIELDS}
     settings, secret = request.app.state.settings, request.app.state.secret_key
     posted_token = form.get("form_token")
+    try:
+        # No database connection is held while this request waits for the write below.
+        topics: list[str] | None = await run_in_threadpool(
+            service.current_topic_names, request.app.state.engine
+        )
+    except OperationalError:
+        topics = None
 
     def again(
         status: int,
@@ -80,7 +87,7 @@ async def send_letter(request: Request, session: SessionDep) -> Response:
         token = str(posted_token) if keep_token and isinstance(posted_token, str) else None
         return render_form(
             request,
-            session,
+            topics or [],
             values=values,
             errors=errors,
             notice=notice,
@@ -115,7 +122,9 @@ async def send_letter(request: Request, session: SessionDep) -> Response:
             notice="That was quicker than we expected from a person. "
             "Please check your letter, then press Send again.",
         )
-    letter, errors = validate_letter(dict(values), service.topic_names(session=session))
+    if topics is None:
+        return _unsaved(again)
+    letter, errors = validate_letter(dict(values), topics)
     if letter is None:
         return again(
             422,
@@ -139,13 +148,17 @@ async def send_letter(request: Request, session: SessionDep) -> Response:
             "before sending another; your text is still here.",
         )
     except OperationalError:
-        return again(
-            503,
-            headers={"Retry-After": "10"},
-            notice="We could not save your letter just now. Nothing is lost: your text "
-            "is still here. Please try again in a few seconds.",
-        )
+        return _unsaved(again)
     return RedirectResponse(f"/ask/status/{submitted.token}", status_code=303)
+
+
+def _unsaved(again: Callable[..., Response]) -> Response:
+    return again(
+        503,
+        headers={"Retry-After": "10"},
+        notice="We could not save your letter just now. Nothing is lost: your text "
+        "is still here. Please try again in a few seconds.",
+    )
 
 
 def _private(response: Response) -> Response:

@@ -10,6 +10,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from fastapi import Request
+from sqlalchemy import Insert, insert
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -54,32 +58,19 @@ def topic_names(*, session: Session) -> list[str]:
     return list(session.exec(select(Topic.name).order_by(col(Topic.name))).all())
 
 
-def submit_letter(
-    *,
-    session: Session,
-    settings: Settings,
-    secret: str,
-    letter: LetterInput,
-    submission_key: str,
-    client: str,
-    now: datetime,
-) -> Submitted:
-    """Store a letter (once per submission key), its address apart, and queue the receipt."""
-    token = status_token(secret, submission_key)
-    existing = session.exec(
-        select(Question).where(Question.submission_key == submission_key)
-    ).first()
-    if existing is not None and existing.id is not None:
-        return Submitted(existing.id, token, duplicate=True)
-    require_hourly_allowance(
-        session=session,
-        bucket=RATE_BUCKET,
-        client=client,
-        per_hour=settings.submissions_per_hour,
-        now=now,
-    )
+def current_topic_names(engine: Engine) -> list[str]:
+    """The topic names, read on a connection given back at once: a request that goes on to
+    write must not hold one connection while it waits for another."""
+    with Session(engine) as session:
+        return topic_names(session=session)
+
+
+def new_question(
+    *, letter: LetterInput, token: str, submission_key: str, now: datetime
+) -> Question:
+    """The row a letter becomes (built before the write transaction, which then holds only SQL)."""
     categories = urgent_categories(letter.question)
-    question = Question(
+    return Question(
         letter=letter.question,
         signoff=letter.signoff,
         topic_hint=letter.topic_hint,
@@ -92,16 +83,48 @@ def submit_letter(
         updated_at=now,
         status_changed_at=now,
     )
-    session.add(question)
-    session.flush()
-    assert question.id is not None
-    index_question(session, question)
-    if letter.email:
-        session.add(QuestionContact(question_id=question.id, email=letter.email, created_at=now))
-        _queue_receipt(
-            session=session, settings=settings, question=question, to=letter.email, token=token
-        )
+
+
+def submit_letter(
+    *,
+    session: Session,
+    settings: Settings,
+    question: Question,
+    token: str,
+    email: str | None,
+    client: str,
+) -> Submitted:
+    """Store a letter (once per submission key), its address apart, and queue the receipt."""
+    # Core statements on the session's connection: the ORM's bulk-insert machinery costs more
+    # than the INSERT, inside the one write transaction the database allows at a time.
+    connection = session.connection()
+    stored = connection.execute(_insert_once(session), question.model_dump(exclude={"id"})).scalar()
+    if stored is None:  # this form was posted before
+        existing = session.exec(
+            select(Question.id).where(Question.submission_key == question.submission_key)
+        ).one()
+        return Submitted(existing or 0, token, duplicate=True)
+    question.id = stored
+    require_hourly_allowance(  # past the allowance, the whole transaction is rolled back
+        session=session,
+        bucket=RATE_BUCKET,
+        client=client,
+        per_hour=settings.submissions_per_hour,
+        now=question.received_at,
+    )
+    index_question(session, question, new=True)
+    if email:
+        contact = {"question_id": question.id, "email": email, "created_at": question.received_at}
+        connection.execute(insert(QuestionContact), contact)
+        _queue_receipt(session=session, settings=settings, question=question, to=email, token=token)
     return Submitted(question.id, token, duplicate=False)
+
+
+def _insert_once(session: Session) -> Insert:
+    """INSERT of a letter that does nothing when its submission key is already stored."""
+    make = sqlite_insert if session.get_bind().dialect.name == "sqlite" else postgresql_insert
+    statement = make(Question).on_conflict_do_nothing(index_elements=["submission_key"])
+    return statement.returning(col(Question.id))
 
 
 def accept_letter(
@@ -113,20 +136,22 @@ def accept_letter(
     cannot take it; a second post of the same form finds the first one's status link.
     """
     settings, secret = request.app.state.settings, request.app.state.secret_key
+    token = status_token(secret, submission_key)
+    question = new_question(letter=letter, token=token, submission_key=submission_key, now=now)
+    client = client_hash(secret, client_address(request), now)
     try:
         with session_scope(request.app.state.engine) as session:
             return submit_letter(
                 session=session,
                 settings=settings,
-                secret=secret,
-                letter=letter,
-                submission_key=submission_key,
-                client=client_hash(secret, client_address(request), now),
-                now=now,
+                question=question,
+                token=token,
+                email=letter.email,
+                client=client,
             )
     except IntegrityError:
         # The same form posted twice at the same moment: the other request stored it.
-        return Submitted(0, status_token(secret, submission_key), duplicate=True)
+        return Submitted(0, token, duplicate=True)
 
 
 def _queue_receipt(

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
 import threading
 import time
 from collections import Counter
@@ -14,10 +16,12 @@ from typing import Any
 import httpx
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import event, update
+from sqlalchemy import event, text, update
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 
+from app.db import make_engine, session_scope
 from app.editorial.auth import TOUCH_EVERY
 from app.main import create_app
 from app.models import Question, StaffSession, utcnow
@@ -296,3 +300,44 @@ def test_a_stale_staff_session_is_touched_without_failing_on_a_busy_database(
         seen = session.exec(select(StaffSession)).one().last_seen_at
     seen = seen if seen.tzinfo else seen.replace(tzinfo=UTC)
     assert utcnow() - seen < timedelta(seconds=30), "the session was not touched"
+
+
+def test_sqlite_writers_queue_at_the_gate_and_give_up_after_the_busy_timeout(
+    tmp_path: Path,
+) -> None:
+    """Writers wait for one another at a file lock beside the database (not by polling
+    SQLite's lock); one held by another process too long ends the wait with the same error
+    busy_timeout gives, which the pages answer with 503."""
+    database = tmp_path / "gate.db"
+    engine = make_engine(f"sqlite:///{database}", busy_timeout_ms=400)
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE note (body TEXT)"))
+    other_process = os.open(f"{database}-writers", os.O_RDWR | os.O_CREAT)
+    try:
+        fcntl.flock(other_process, fcntl.LOCK_EX)
+        started = time.monotonic()
+        with pytest.raises(OperationalError), session_scope(engine) as session:
+            session.execute(text("INSERT INTO note VALUES ('refused')"))
+        waited = time.monotonic() - started
+        fcntl.flock(other_process, fcntl.LOCK_UN)
+        with session_scope(engine) as session:
+            session.execute(text("INSERT INTO note VALUES ('kept')"))
+    finally:
+        os.close(other_process)
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT body FROM note")).scalars().all() == ["kept"]
+    assert 0.35 < waited < 2.0, waited
+    crowd = [threading.Thread(target=_write_note, args=(engine, n)) for n in range(16)]
+    for thread in crowd:
+        thread.start()
+    for thread in crowd:
+        thread.join(30)
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM note")).scalar() == 17
+    engine.dispose()
+
+
+def _write_note(engine: Engine, number: int) -> None:
+    with session_scope(engine) as session:
+        session.execute(text("INSERT INTO note VALUES (:n)"), {"n": f"note {number}"})
+        time.sleep(0.01)  # a transaction that takes a while: the others queue behind it
