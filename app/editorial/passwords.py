@@ -11,8 +11,13 @@ from argon2.exceptions import InvalidHashError, VerificationError
 MIN_LENGTH = 12
 COMMON_FILE = Path(__file__).resolve().parent.parent / "data" / "common_passwords.txt"
 hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
-# Verifying against this keeps an unknown email as slow as a wrong password.
-_DUMMY_HASH = hasher.hash("not a real password, only for timing")
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verifying against this keeps an unknown email as slow as a wrong password (made on first
+    use: a hash takes a tenth of a second, which every worker would otherwise pay at start)."""
+    return hasher.hash("not a real password, only for timing")
 
 
 @cache
@@ -36,8 +41,9 @@ def hash_password(password: str) -> str:
 
 def verify_password(stored_hash: str | None, password: str) -> bool:
     """True when the password matches; does the same work when there is no account."""
+    dummy = _dummy_hash()  # made before the check either way, so the first one is no faster
     try:
-        return hasher.verify(stored_hash or _DUMMY_HASH, password) and stored_hash is not None
+        return hasher.verify(stored_hash or dummy, password) and stored_hash is not None
     except (VerificationError, InvalidHashError):
         return False
 
