@@ -20,6 +20,7 @@ SERIES = [
     "queue",
     "submit",
     "article_cold",
+    "search_cold",
 ]
 COLOURS = [
     "#1b6f86",
@@ -31,6 +32,7 @@ COLOURS = [
     "#555555",
     "#b03060",
     "#2f4f4f",
+    "#a0522d",
 ]
 
 

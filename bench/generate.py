@@ -17,7 +17,7 @@ from sqlalchemy import insert, text
 from sqlalchemy.engine import Connection, make_url
 from words import BYLINES, PEN_NAMES, TextMaker, markdown_and_html
 
-from app.db import make_engine, migrate, session_scope
+from app.db import head_revision, make_engine, migrate, session_scope
 from app.editorial.staff import create_staff
 from app.models import Article, ArticleTopic, ArticleView, Question, SiteState, Topic
 
@@ -55,7 +55,8 @@ def _url(backend: str, name: str) -> str:
 
 def template_database(backend: str, articles: int, letters: int) -> str:
     """The URL of a generated database for this size, built the first time it is asked for."""
-    name = f"bench_{backend}_{articles}_{letters}_v{GENERATOR_VERSION}"
+    # The schema's revision in the name: a new migration means a new database.
+    name = f"bench_{backend}_{articles}_{letters}_v{GENERATOR_VERSION}_s{head_revision()}"
     url = _url(backend, name)
     WORK.mkdir(parents=True, exist_ok=True)
     marker = WORK / f"{name}.done"

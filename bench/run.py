@@ -69,7 +69,10 @@ def measure_row(
 ) -> dict[str, Any]:
     """Warm the site up, then alternate bare (A) and site (B) runs."""
 
+    position = 0  # how far through the paths the site's runs of this row have got
+
     def load(server: Server, seconds: float) -> LoadResult:
+        nonlocal position
         shape = Load(
             server.base_url,
             scenario.paths,
@@ -77,29 +80,37 @@ def measure_row(
             scenario.connections,
             scenario.headers,
             scenario.post_json,
+            start=position if server is site else 0,
         )
         watch = CpuWatch(server.pids(), site.pids() + bare.pids()).start()
         result = run_load(shape, wrk)
+        if server is site:  # wrk's two threads each walked about half of the requests
+            position += result.requests // 2
         result.others_cores = watch.others()
         result.cpu_ms_per_request = 1000 * watch.target_seconds() / max(1, result.requests)
         wait_until_idle(server.pids())
         return result
 
     warmup = args.warmup if scenario.warmup is None else scenario.warmup
-    spent, previous = 0.0, float("inf")
+    spent, best, flat = 0.0, float("inf"), 0
+    warmup_cpu_ms: list[float] = []
     while spent < warmup and scenario.post_json is None:  # warm-up letters would go uncounted
         chunk = load(site, min(max(args.warmup, 2), warmup - spent))
         spent += chunk.seconds
-        if not scenario.settle or chunk.cpu_ms_per_request > previous * 0.9:
-            break  # one chunk, or the cost per answer has stopped falling: steady state
-        previous = chunk.cpu_ms_per_request
+        warmup_cpu_ms.append(round(chunk.cpu_ms_per_request, 3))
+        # Steady once the cost per answer has not fallen by a tenth for two chunks running
+        # (one flat chunk can be noise from the rest of the machine).
+        flat = flat + 1 if chunk.cpu_ms_per_request > best * 0.9 else 0
+        best = min(best, chunk.cpu_ms_per_request)
+        if not scenario.settle or flat == 2:
+            break
     site_runs: list[LoadResult] = []
     bare_runs: list[LoadResult] = []
     for _ in range(args.rounds):
         if scenario.compare_with_bare:
             bare_runs.append(load(bare, args.seconds))
         site_runs.append(load(site, args.seconds))
-    return summarise(scenario, site_runs, bare_runs)
+    return {**summarise(scenario, site_runs, bare_runs), "warmup_cpu_ms": warmup_cpu_ms}
 
 
 def count_letters(url: str) -> int:

@@ -15,6 +15,8 @@ SEARCH_QUERIES = 2000
 COLD_REQUESTS = 30_000
 # Both workers render each of the 500 pages once (~10 ms each) before the cache is warm.
 ARTICLE_WARMUP = 30.0
+# ... and each of the 2,000 result pages of search.
+SEARCH_WARMUP = 60.0
 
 
 @dataclass
@@ -49,8 +51,8 @@ def letter_body() -> str:
 
 
 def build_scenarios(base_url: str, articles: int, cookie: str) -> list[Scenario]:
-    """The eight rows of the table, the article page with every request a cache miss, and two
-    low-concurrency latency rows."""
+    """The eight rows of the table, the article page and search with every request a cache
+    miss, and two low-concurrency latency rows."""
     articles_set = article_paths(articles)
     with httpx.Client(base_url=base_url, timeout=60) as client:
         etag = client.get(articles_set[0]).headers.get("etag", '"none"')
@@ -60,20 +62,26 @@ def build_scenarios(base_url: str, articles: int, cookie: str) -> list[Scenario]
     queue_headers = {"Cookie": cookie}
     # A query string the page ignores makes every request a page the cache has not seen.
     cold = [f"{articles_set[i % len(articles_set)]}?cold={i}" for i in range(COLD_REQUESTS)]
+    search_cold = [f"{search[i % len(search)]}&cold={i}" for i in range(COLD_REQUESTS)]
     return [
         Scenario("article", "Article page", articles_set, warmup=ARTICLE_WARMUP, settle=True),
         Scenario("article_304", "Article page, 304", articles_set[:1], {"If-None-Match": etag}),
         Scenario("home", "Home page", ["/"]),
         Scenario("topic", "Topic page", topics),
-        Scenario("search", "Search", search),
+        Scenario("search", "Search", search, warmup=SEARCH_WARMUP, settle=True),
         Scenario("feed", "Feed (Atom)", ["/feed.xml"]),
         Scenario("queue", "Editors' queue, signed in", ["/admin/queue"], queue_headers),
         Scenario(
             "submit", "Letter submission (POST)", ["/api/v1/questions"], post_json=letter_body()
         ),
         Scenario("article_cold", "Article page, not cached", cold, warmup=0),
+        Scenario("search_cold", "Search, not cached", search_cold, warmup=0),
         Scenario(
-            "search_c4", "Search, 4 connections", search, connections=4, compare_with_bare=False
+            "search_c4",
+            "Search, not cached, 4 connections",
+            search_cold,
+            connections=4,
+            compare_with_bare=False,
         ),
         Scenario(
             "queue_c4",

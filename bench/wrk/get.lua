@@ -12,8 +12,9 @@ function init(args)
   for line in io.lines(os.getenv("BENCH_PATHS")) do
     if #line > 0 then paths[#paths + 1] = line end
   end
-  -- Each thread starts at a different place in the list.
-  next_index = (id * 7919) % #paths + 1
+  -- Each thread starts at a different place in the list, after what earlier runs asked for.
+  local start = tonumber(os.getenv("BENCH_START") or "0")
+  next_index = (id * 7919 + start) % #paths + 1
 end
 
 function request()
