@@ -98,11 +98,12 @@ def measure_row(
         chunk = load(site, min(max(args.warmup, 2), warmup - spent))
         spent += chunk.seconds
         warmup_cpu_ms.append(round(chunk.cpu_ms_per_request, 3))
-        # Steady once the cost per answer has not fallen by a tenth for two chunks running
-        # (one flat chunk can be noise from the rest of the machine).
+        # Steady once each of wrk's threads has walked the whole list and the cost per answer
+        # has not fallen by a tenth for two chunks running (one flat chunk can be noise from
+        # the rest of the machine; before the end of the list every path is new).
         flat = flat + 1 if chunk.cpu_ms_per_request > best * 0.9 else 0
         best = min(best, chunk.cpu_ms_per_request)
-        if not scenario.settle or flat == 2:
+        if not scenario.settle or (position >= len(scenario.paths) and flat >= 2):
             break
     site_runs: list[LoadResult] = []
     bare_runs: list[LoadResult] = []
