@@ -6,8 +6,6 @@ import hashlib
 import io
 from pathlib import Path
 
-from PIL import Image, ImageOps, UnidentifiedImageError
-
 MAX_BYTES = 5 * 1024 * 1024
 MAX_WIDTH = 1600
 ALLOWED = {"JPEG", "PNG", "WEBP"}
@@ -22,6 +20,8 @@ def store_hero(data: bytes, media_dir: Path) -> tuple[str, int, int]:
     """Re-encode an uploaded JPEG/PNG/WebP as WebP without metadata; returns (name, w, h)."""
     if len(data) > MAX_BYTES:
         raise ImageRejected("The image is larger than 5 MB. Please use a smaller one.")
+    from PIL import Image, ImageOps, UnidentifiedImageError  # not loaded in every worker
+
     try:
         with Image.open(io.BytesIO(data)) as probe:
             kind = probe.format

@@ -64,11 +64,12 @@ class QueueRow:
     topic_hint: str | None
     assigned_to: int | None
     due_on: date | None
-    letter: str | None  # the first EXCERPT_CHARACTERS; None once erased
+    letter: str | None  # last; the first EXCERPT_CHARACTERS, None once erased
 
 
+# In QueueRow's order: its fields are columns of the same name, but the letter's opening only.
 _ROW_COLUMNS = [
-    *(getattr(Question, name) for name in list(QueueRow.__dataclass_fields__)[:-1]),
+    *(getattr(Question, name) for name in QueueRow.__dataclass_fields__ if name != "letter"),
     func.substr(col(Question.letter), 1, EXCERPT_CHARACTERS),
 ]
 

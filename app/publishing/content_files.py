@@ -11,7 +11,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import yaml
-from PIL import Image
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -283,6 +282,8 @@ def store_image(source: Path, media_dir: Path) -> tuple[str, int, int]:
     if not source.is_file():
         raise ContentError(f"field 'hero': no image at {source}")
     data = source.read_bytes()
+    from PIL import Image  # only imports and uploads need it: not loaded in every worker
+
     try:
         with Image.open(source) as image:
             image.verify()
