@@ -67,12 +67,14 @@ def queue_templated(
     question_id: int | None = None,
 ) -> OutboxMessage:
     """Queue a mail whose parts come from templates/emails/<template>.txt (and .html)."""
+    from jinja2 import TemplateNotFound
+
     from app.templating import templates
 
-    html_name = f"emails/{template}.html"
-    html = None
-    if html_name in templates.env.list_templates(extensions=["html"]):
-        html = templates.get_template(html_name).render(context)
+    try:  # looked up by name: listing the templates walks the whole folder, on every mail
+        html: str | None = templates.get_template(f"emails/{template}.html").render(context)
+    except TemplateNotFound:
+        html = None
     return queue_mail(
         session=session,
         kind=kind,

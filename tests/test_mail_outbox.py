@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from app.mail import deliver_due
+from app.mail import deliver_due, queue_templated
 from app.main import create_app
 from app.models import OutboxMessage, utcnow
 from tests.asking import send_letter
@@ -93,3 +93,28 @@ def test_without_smtp_mail_lands_in_the_maildir(database_url: str, tmp_path: Pat
     files = list((tmp_path / "var" / "mail" / "new").iterdir())
     assert len(files) == 1
     assert location in files[0].read_text()
+
+
+@pytest.mark.parametrize(("template", "has_html"), [("receipt", True), ("not_selected", False)])
+def test_a_mail_gets_an_html_part_only_when_its_template_has_one(
+    database_url: str, tmp_path: Path, template: str, has_html: bool
+) -> None:
+    app = create_app(make_settings(database_url, tmp_path / "var"))
+    context = {
+        "status_url": "http://testserver/ask/status/t",
+        "signoff": "Kept Waiting",
+        "site_name": "Ethics Consult",
+    }
+    with Session(app.state.engine) as session:
+        queued = queue_templated(
+            session=session,
+            kind=template,
+            to="reader@example.org",
+            subject="A subject",
+            template=template,
+            context=context,
+        )
+        assert queued.body_text.strip()
+        assert (queued.body_html is not None) is has_html
+        session.rollback()
+    app.state.engine.dispose()
