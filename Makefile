@@ -35,7 +35,7 @@ audit: $(STAMP)
 test: lint
 	$(BIN)/python -m pytest --cov --cov-report=term:skip-covered $(PYTEST_ARGS)
 
-# The benchmark (see bench/README.md): about 10 minutes; BENCH_ARGS="--sizes 1000,10000,100000"
+# The benchmark (see bench/README.md): about 13 minutes; BENCH_ARGS="--sizes 1000,10000,100000"
 # for the full chart (about 15), "--postgres" to add PostgreSQL.
 bench: $(STAMP)
 	$(BIN)/python -c 'import matplotlib' 2>/dev/null || \
