@@ -38,6 +38,12 @@ BUSY_TIMEOUT_MS = 5000  # "modest": well above the 2 s hold, well below a client
 REQUEST_TIMEOUT = 10.0
 
 
+def _server(url: str, tmp_path: Path, *, workers: int) -> LiveServer:
+    """The site in its own processes, waiting out locks for BUSY_TIMEOUT_MS."""
+    env = {"CONSULT_SQLITE_BUSY_TIMEOUT_MS": str(BUSY_TIMEOUT_MS)}
+    return LiveServer(url, tmp_path / "var", workers=workers, env=env)
+
+
 def _letter(index: int) -> str:
     return f"{LETTER}\n\n(Letter {index} of the crowd that waited for the lock.)"
 
@@ -48,12 +54,7 @@ def test_32_submitters_wait_out_a_2_second_write_lock(
     databases: DatabaseFactory, backend: str, tmp_path: Path
 ) -> None:
     url = databases.fresh(backend)
-    server = LiveServer(
-        url,
-        tmp_path / "var",
-        workers=2,
-        env={"CONSULT_SQLITE_BUSY_TIMEOUT_MS": str(BUSY_TIMEOUT_MS)},
-    )
+    server = _server(url, tmp_path, workers=2)
     ready = threading.Barrier(SUBMITTERS + 1, timeout=30)
     results: list[tuple[int, float, str]] = []
     results_lock = threading.Lock()
@@ -157,12 +158,7 @@ def test_a_letter_waiting_for_the_lock_does_not_freeze_the_worker(
     databases: DatabaseFactory, backend: str, tmp_path: Path
 ) -> None:
     url = databases.fresh(backend)
-    server = LiveServer(
-        url,
-        tmp_path / "var",
-        workers=1,
-        env={"CONSULT_SQLITE_BUSY_TIMEOUT_MS": str(BUSY_TIMEOUT_MS)},
-    )
+    server = _server(url, tmp_path, workers=1)
     outcome: dict[str, int] = {}
     try:
         server.start()
