@@ -28,6 +28,7 @@ from app.editorial import (
     routes_revisions,
 )
 from app.editorial.auth import Forbidden, LoginRequired
+from app.editorial.queue import RenderedTables
 from app.editorial.workflow import publish_due
 from app.logs import configure_logging
 from app.mail import deliver_due
@@ -102,6 +103,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.crisis = load_crisis_notice(settings.content_dir)
     # Innermost, so that pages served from it still get the security headers (and a new nonce).
     app.state.page_cache = PageCache(read_version=lambda: read_content_version(app.state.engine))
+    app.state.queue_tables = RenderedTables()
     app.add_middleware(PageCacheMiddleware, cache=app.state.page_cache)
     app.add_middleware(
         BodyLimitMiddleware,

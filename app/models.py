@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Column, Index, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
 
@@ -126,13 +126,15 @@ class QuestionStatus(StrEnum):
 
 
 class QuestionCount(SQLModel, table=True):
-    """How many letters are in each state, kept by triggers on `question` (migration 0004) so
-    that the editors' queue never counts a large inbox row by row."""
+    """How many letters are in each state, kept by triggers on `question` (migrations 0004 and
+    0005) so that the editors' queue never counts a large inbox row by row; `changes` counts
+    every write to a letter in that state, so their sum moves whenever the queue would."""
 
     __tablename__ = "question_count"
 
     status: str = Field(primary_key=True, sa_type=String(20))
     n: int = 0
+    changes: int = Field(default=0, sa_type=BigInteger)
 
 
 class Question(SQLModel, table=True):

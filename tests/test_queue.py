@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import random
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
+from sqlalchemy import delete, update
 from sqlmodel import Session, col, func, select
 
 from app.db import session_scope
+from app.editorial import routes_letters
 from app.editorial.articles import ensure_topic
-from app.editorial.queue import state_counts
+from app.editorial.queue import QueueFilter, QueuePage, queue_counts
 from app.models import Question, Staff
 from tests.asking import LETTER, send_letter
 from tests.editing import STAFF, csrf_of, log_in, log_out
@@ -303,10 +306,110 @@ def test_the_counts_follow_every_insert_change_of_state_and_delete(newsroom: Tes
         actual = dict(
             session.exec(select(Question.status, func.count()).group_by(col(Question.status))).all()
         )
-        kept = state_counts(session=session)
+        kept = queue_counts(session=session).by_state
     assert actual == {"new": 1, "declined": 1, "spam": 1}
     assert {s: kept[s] for s in actual} == actual
     assert kept["all"] == 3 and kept["open"] == 1 and kept["withdrawn"] == 0
     log_in(newsroom, "editor")
     counts = _counts(_queue(newsroom))
     assert (counts["new"], counts["spam"], counts["all"]) == (1, 1, 3)
+
+
+def _row_of(doc: BeautifulSoup, question_id: int) -> str:
+    link = doc.select_one(f'a.queue__link[href="/admin/questions/{question_id}"]')
+    return " ".join(link.find_parent("tr").get_text().split())
+
+
+def test_the_queue_shows_at_once_what_another_process_wrote(newsroom: TestClient) -> None:
+    """Each worker keeps the table it rendered, yet whatever changes a letter, through any
+    worker or straight in the database, shows on the next view of the queue."""
+    engine = newsroom.app.state.engine
+    first = _send(newsroom, f"{LETTER} About the first client.")
+    log_in(newsroom, "editor")
+    assert _ids(_queue(newsroom)) == [first]
+    assert _ids(_queue(newsroom)) == [first]
+    second = _send(newsroom, f"{LETTER} About the second client.")
+    assert _ids(_queue(newsroom)) == [first, second]
+
+    with session_scope(engine) as session:
+        editor = session.exec(select(Staff).where(Staff.email == STAFF["editor"])).one()
+        letter = session.get(Question, second)
+        assert letter is not None
+        letter.assigned_to, letter.urgent = editor.id, True
+        session.add(letter)
+    doc = _queue(newsroom)
+    assert _ids(doc) == [second, first]
+    assert "Test Editor" in _row_of(doc, second)
+
+    with session_scope(engine) as session:
+        editor = session.exec(select(Staff).where(Staff.email == STAFF["editor"])).one()
+        editor.name = "Renamed Editor"
+        session.add(editor)
+    assert "Renamed Editor" in _row_of(_queue(newsroom), second)
+
+    with session_scope(engine) as session:
+        session.execute(update(Question).where(col(Question.id) == first).values(letter=None))
+    assert "(text erased)" in _row_of(_queue(newsroom), first)
+
+    with session_scope(engine) as session:
+        session.execute(delete(Question).where(col(Question.id) == second))
+    assert _ids(_queue(newsroom)) == [first]
+
+
+def test_each_role_and_day_gets_its_own_table(
+    newsroom: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    qid = _send(newsroom)
+    log_in(newsroom, "editor")
+    assert _queue(newsroom).select(f"input#pick-{qid}")
+    log_out(newsroom)
+    log_in(newsroom, "columnist")
+    doc = _queue(newsroom)
+    assert _ids(doc) == [qid] and not doc.select("input[name=ids]")
+    assert "waiting 0 days" in _row_of(doc, qid)
+    tomorrow = datetime.now(UTC) + timedelta(days=1)
+    monkeypatch.setattr(routes_letters, "utcnow", lambda: tomorrow)
+    assert "waiting 1 day" in _row_of(_queue(newsroom), qid)
+
+
+def test_a_view_seen_before_is_not_read_again(
+    newsroom: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reads: list[QueueFilter] = []
+    real = routes_letters.list_queue
+
+    def counted(**kwargs: Any) -> QueuePage:
+        reads.append(kwargs["where"])
+        return real(**kwargs)
+
+    monkeypatch.setattr(routes_letters, "list_queue", counted)
+    qid = _send(newsroom)
+    log_in(newsroom, "editor")
+    for _ in range(3):
+        assert _ids(_queue(newsroom)) == [qid]
+    assert _ids(_queue(newsroom, "?state=new")) == [qid]
+    assert [where.state for where in reads] == ["open", "new"]
+    _triage(newsroom, qid, "shortlist")
+    assert _ids(_queue(newsroom)) == [qid]
+    assert len(reads) == 3
+
+
+def test_every_write_to_a_letter_moves_the_queue_version(newsroom: TestClient) -> None:
+    engine = newsroom.app.state.engine
+    qid = _send(newsroom)
+
+    def version() -> int:
+        with Session(engine) as session:
+            return queue_counts(session=session).version
+
+    seen = [version()]
+    with session_scope(engine) as session:
+        session.execute(update(Question).where(col(Question.id) == qid).values(signoff="Tired"))
+    seen.append(version())
+    with session_scope(engine) as session:
+        session.execute(update(Question).where(col(Question.id) == qid).values(status="spam"))
+    seen.append(version())
+    with session_scope(engine) as session:
+        session.execute(delete(Question).where(col(Question.id) == qid))
+    seen.append(version())
+    assert seen == sorted(set(seen)), seen

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import HTTPException, Request, Response
+from markupsafe import Markup
 from starlette.datastructures import FormData
 
 from app import csrf
@@ -40,6 +41,11 @@ def render_admin(
     )
     csrf.set_csrf_cookie(request, response)
     return response
+
+
+def render_fragment(template: str, **context: Any) -> Markup:
+    """A piece of a page rendered on its own (escaped as any page is), to be kept and reused."""
+    return Markup(templates.get_template(template).render(**context))  # noqa: S704  # nosec B704
 
 
 async def checked_form(request: Request) -> FormData:

@@ -3,15 +3,22 @@
 A page is read one state and urgency at a time, each already in order from the
 (status, urgent, received_at, id) index, and the few rows merged; the counts per state come
 from `question_count`, which triggers keep. Neither grows with the size of the inbox.
+
+The same triggers count every write to a letter, and the sum is the queue's version: each
+worker keeps the table it rendered for a view until the version moves, so editors who look
+at the queue again and again cost one small read each until a letter changes.
 """
 
 from __future__ import annotations
 
 import heapq
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from itertools import islice
 
+from markupsafe import Markup
 from sqlalchemy import ColumnElement, func, text, tuple_
 from sqlmodel import Session, col, select
 
@@ -147,11 +154,73 @@ def list_queue(
     return QueuePage(rows[:size], next_cursor)
 
 
-def state_counts(*, session: Session) -> dict[str, int]:
-    """How many letters are in each state."""
-    rows = session.exec(select(QuestionCount.status, QuestionCount.n)).all()
+@dataclass(frozen=True)
+class QueueCounts:
+    """How many letters are in each state (and "open", "all"), and the queue's version."""
+
+    by_state: dict[str, int]
+    version: int
+
+
+def queue_counts(*, session: Session) -> QueueCounts:
+    """The counts per state and the number of writes to letters so far, in one read."""
+    rows = session.exec(select(QuestionCount.status, QuestionCount.n, QuestionCount.changes))
     counts = {state.value: 0 for state in QuestionStatus}
-    counts.update({status: int(n) for status, n in rows})
+    version = 0
+    for status, n, changes in rows:
+        counts[status] = int(n)
+        version += int(changes)
     counts["all"] = sum(counts.values())
     counts["open"] = sum(counts[s] for s in OPEN_STATES)
-    return counts
+    return QueueCounts(counts, version)
+
+
+@dataclass(frozen=True)
+class QueueView:
+    """Everything a rendered table of letters depends on; the version stands for the letters."""
+
+    where: QueueFilter
+    after: str | None
+    is_editor: bool
+    today: date
+    version: int
+    staff_names: tuple[tuple[int, str], ...]
+
+
+@dataclass(frozen=True)
+class RenderedTable:
+    html: Markup
+    next_cursor: str | None
+
+
+class RenderedTables:
+    """The tables this worker rendered at the latest version, least recently used out first.
+
+    A table from an older version is never served, and all of them are dropped once a newer
+    one is kept, so an erased letter's opening words do not linger here either.
+    """
+
+    def __init__(self, size: int = 64) -> None:
+        self.size = size
+        self._tables: OrderedDict[QueueView, RenderedTable] = OrderedDict()
+        self._version: int | None = None
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._tables)
+
+    def get(self, view: QueueView) -> RenderedTable | None:
+        with self._lock:
+            table = self._tables.get(view)
+            if table is not None:
+                self._tables.move_to_end(view)
+            return table
+
+    def put(self, view: QueueView, table: RenderedTable) -> None:
+        with self._lock:
+            if view.version != self._version:
+                self._tables.clear()
+                self._version = view.version
+            self._tables[view] = table
+            while len(self._tables) > self.size:
+                self._tables.popitem(last=False)

@@ -11,11 +11,18 @@ from sqlmodel import Session, col, select
 from app.db import session_scope
 from app.deps import SessionDep
 from app.editorial import letters
-from app.editorial.auth import CurrentStaff, require_staff
-from app.editorial.pages import checked_form, render_admin
-from app.editorial.queue import QueueFilter, list_queue, state_counts
+from app.editorial.auth import CurrentStaff, has_role, require_staff
+from app.editorial.pages import checked_form, render_admin, render_fragment
+from app.editorial.queue import (
+    QueueFilter,
+    QueueView,
+    RenderedTable,
+    RenderedTables,
+    list_queue,
+    queue_counts,
+)
 from app.editorial.workflow import IllegalMove, NotAllowed
-from app.models import Question, QuestionStatus, Staff, utcnow
+from app.models import Question, QuestionStatus, Role, Staff, utcnow
 from app.submissions.service import topic_names
 
 router = APIRouter(prefix="/admin", include_in_schema=False, dependencies=[Depends(require_staff)])
@@ -46,18 +53,37 @@ def queue(
         mine=staff.id if mine else None,
         q=q,
     )
-    page = list_queue(session=session, where=where, after=after)
-    today = utcnow().date()
+    counts = queue_counts(session=session)
+    names = staff_names(session)
+    view = QueueView(
+        where=where,
+        after=after,
+        is_editor=has_role(staff, Role.editor),
+        today=utcnow().date(),
+        version=counts.version,
+        staff_names=tuple(names.items()),
+    )
+    tables: RenderedTables = request.app.state.queue_tables
+    table = tables.get(view)
+    if table is None:
+        page = list_queue(session=session, where=where, after=after)
+        html = render_fragment(
+            "admin/_queue_table.html",
+            page=page,
+            is_editor=view.is_editor,
+            today=view.today,
+            staff_names=names,
+        )
+        table = RenderedTable(html, page.next_cursor)
+        tables.put(view, table)
     return render_admin(
         request,
         "admin/queue.html",
         {
-            "page": page,
+            "table": table,
             "where": where,
-            "counts": state_counts(session=session),
+            "counts": counts.by_state,
             "topics": topic_names(session=session),
-            "today": today,
-            "staff_names": staff_names(session),
         },
     )
 
