@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Annotated
 
+import anyio.to_thread
 from fastapi import Depends, Request
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
@@ -13,15 +14,29 @@ from sqlmodel import Session
 from app.config import Settings
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    """A database session for one request, closed afterwards."""
-    session = Session(request.app.state.engine, expire_on_commit=False)
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    """A database session for one request, closed afterwards.
+
+    Opening a session does no I/O (it connects on first use, in the route's own thread), so
+    it needs no worker thread of its own. Closing it gives back the connection after a
+    rollback: on SQLite that is a call into the library in this process, never a wait for a
+    lock, and is done here; over a network it runs in a worker thread.
+    """
+    engine = request.app.state.engine
+    session = Session(engine, expire_on_commit=False)
     try:
         yield session
     finally:
-        # A connection the database dropped mid-request must not take the response with it.
-        with contextlib.suppress(OperationalError):
-            session.close()
+        if engine.dialect.name == "sqlite":
+            _close(session)
+        else:
+            await anyio.to_thread.run_sync(_close, session)
+
+
+def _close(session: Session) -> None:
+    # A connection the database dropped mid-request must not take the response with it.
+    with contextlib.suppress(OperationalError):
+        session.close()
 
 
 def get_settings(request: Request) -> Settings:

@@ -213,3 +213,36 @@ def test_production_session_cookie_is_host_only_and_secure(
         cookie = response.headers["set-cookie"]
         assert cookie.startswith("__Host-consult_session=")
         assert "Secure" in cookie and "HttpOnly" in cookie and "Path=/" in cookie
+
+
+def test_an_account_switched_off_in_the_database_is_signed_out_at_once(
+    newsroom: TestClient,
+) -> None:
+    """The session is checked against the account on every page, not only at sign-in."""
+    log_in(newsroom, "editor")
+    assert newsroom.get("/admin/queue").status_code == 200
+    with Session(newsroom.app.state.engine) as session:
+        editor = session.exec(select(Staff).where(Staff.email == STAFF["editor"])).one()
+        editor.role = "columnist"
+        session.add(editor)
+        session.commit()
+    assert not soup(newsroom.get("/admin/queue").text).select("input[name=ids]")
+    with Session(newsroom.app.state.engine) as session:
+        editor = session.exec(select(Staff).where(Staff.email == STAFF["editor"])).one()
+        editor.active = False
+        session.add(editor)
+        session.commit()
+    response = newsroom.get("/admin/queue")
+    assert response.status_code == 303
+    assert response.headers["location"].startswith("/admin/login")
+
+
+def test_every_request_gives_its_connections_back(newsroom: TestClient) -> None:
+    """Sessions are closed after the response, whatever the page did with them."""
+    log_in(newsroom, "editor")
+    pool = newsroom.app.state.engine.pool
+    for path in ("/admin/queue", "/admin/queue?state=all", "/", "/ask", "/admin/staff"):
+        newsroom.get(path)
+        assert pool.checkedout() == 0, path
+    assert newsroom.get("/admin/questions/999999").status_code == 404
+    assert pool.checkedout() == 0

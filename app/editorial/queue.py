@@ -162,9 +162,12 @@ class QueueCounts:
     version: int
 
 
+_COUNTS = select(QuestionCount.status, QuestionCount.n, QuestionCount.changes)
+
+
 def queue_counts(*, session: Session) -> QueueCounts:
     """The counts per state and the number of writes to letters so far, in one read."""
-    rows = session.exec(select(QuestionCount.status, QuestionCount.n, QuestionCount.changes))
+    rows = session.connection().execute(_COUNTS)
     counts = {state.value: 0 for state in QuestionStatus}
     version = 0
     for status, n, changes in rows:

@@ -188,7 +188,10 @@ def load_question(session: Session, question_id: int) -> Question:
     return question
 
 
+_STAFF_NAMES = select(Staff.id, Staff.name, Staff.email).order_by(col(Staff.email))
+
+
 def staff_names(session: Session) -> dict[int, str]:
     """Display names of all staff, by id."""
-    rows = session.exec(select(Staff.id, Staff.name, Staff.email).order_by(col(Staff.email))).all()
+    rows = session.connection().execute(_STAFF_NAMES)
     return {i: name or email for i, name, email in rows if i is not None}

@@ -53,9 +53,12 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+_TOPIC_NAMES = select(Topic.name).order_by(col(Topic.name))
+
+
 def topic_names(*, session: Session) -> list[str]:
     """The topics a reader may hint at, by name."""
-    return list(session.exec(select(Topic.name).order_by(col(Topic.name))).all())
+    return list(session.connection().execute(_TOPIC_NAMES).scalars())
 
 
 def current_topic_names(engine: Engine) -> list[str]:
