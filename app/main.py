@@ -45,6 +45,7 @@ from app.security import BodyLimitMiddleware, SecurityHeadersMiddleware
 from app.submissions import api as submissions_api
 from app.submissions import routes as submissions_routes
 from app.submissions.retention import run_retention
+from app.submissions.service import LetterWriter
 from app.templating import STATIC_DIR, templates
 
 log = logging.getLogger("consult")
@@ -104,6 +105,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Innermost, so that pages served from it still get the security headers (and a new nonce).
     app.state.page_cache = PageCache(read_version=lambda: read_content_version(app.state.engine))
     app.state.queue_tables = RenderedTables()
+    app.state.letter_writer = LetterWriter(engine)
     app.add_middleware(PageCacheMiddleware, cache=app.state.page_cache)
     app.add_middleware(
         BodyLimitMiddleware,

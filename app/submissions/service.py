@@ -6,6 +6,7 @@ import base64
 import hashlib
 import hmac
 import secrets
+import threading
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -14,7 +15,7 @@ from sqlalchemy import Insert, insert
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, col, select
 
 from app.config import Settings
@@ -22,7 +23,7 @@ from app.db import session_scope
 from app.mail import queue_templated
 from app.models import Question, QuestionContact, QuestionStatus, Topic
 from app.publishing.search import index_question
-from app.ratelimit import client_address, client_hash, require_hourly_allowance
+from app.ratelimit import RateLimited, client_address, client_hash, require_hourly_allowance
 from app.submissions.urgency import urgent_categories
 from app.submissions.validation import LetterInput
 
@@ -142,19 +143,98 @@ def accept_letter(
     token = status_token(secret, submission_key)
     question = new_question(letter=letter, token=token, submission_key=submission_key, now=now)
     client = client_hash(secret, client_address(request), now)
+    writer: LetterWriter = request.app.state.letter_writer
+    return writer.write(
+        PendingLetter(
+            settings=settings, question=question, token=token, email=letter.email, client=client
+        )
+    )
+
+
+@dataclass
+class PendingLetter:
+    """One letter on its way to the database, and what became of it."""
+
+    settings: Settings
+    question: Question
+    token: str
+    email: str | None
+    client: str
+    result: Submitted | None = None
+    error: BaseException | None = None
+
+    @property
+    def settled(self) -> bool:
+        return self.result is not None or self.error is not None
+
+
+class LetterWriter:
+    """Writes the letters of this process, those that arrive together in one transaction.
+
+    Each letter is written under a savepoint of its own, so one refused (over its allowance,
+    or sent twice at once) leaves the others whole; the commit, and with it the flush to
+    disk, is shared. A thread queues its letter and waits for the writing lock; whoever
+    holds it takes every letter queued by then, so a letter is written by the first writer
+    after it arrived, and nobody is answered before the commit that holds their letter.
+    """
+
+    MAX_BATCH = 64
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._queued: list[PendingLetter] = []
+        self._queue_lock = threading.Lock()
+        self._writing = threading.Lock()
+
+    def write(self, letter: PendingLetter) -> Submitted:
+        """Store the letter, with whatever else is waiting; its outcome, or its error."""
+        with self._queue_lock:
+            self._queued.append(letter)
+        with self._writing:
+            while not letter.settled:
+                with self._queue_lock:
+                    batch = self._queued[: self.MAX_BATCH]
+                    del self._queued[: self.MAX_BATCH]
+                self._write(batch)
+        if letter.error is not None:
+            raise letter.error
+        assert letter.result is not None  # settled, and without an error
+        return letter.result
+
+    def _write(self, batch: list[PendingLetter]) -> None:
+        try:
+            with session_scope(self.engine) as session:
+                for letter in batch:
+                    _write_one(session, letter)
+        except BaseException as error:  # nothing in the batch was committed
+            for letter in batch:
+                letter.result, letter.error = None, letter.error or error
+            if not isinstance(error, Exception):
+                raise
+            if len(batch) > 1 and not isinstance(error, OperationalError):
+                # Not the database being unavailable but something about one letter: each
+                # goes again on its own, so that only that letter's writer hears of it.
+                for letter in batch:
+                    letter.error = None
+                    self._write([letter])
+
+
+def _write_one(session: Session, letter: PendingLetter) -> None:
     try:
-        with session_scope(request.app.state.engine) as session:
-            return submit_letter(
+        with session.begin_nested():
+            letter.result = submit_letter(
                 session=session,
-                settings=settings,
-                question=question,
-                token=token,
+                settings=letter.settings,
+                question=letter.question,
+                token=letter.token,
                 email=letter.email,
-                client=client,
+                client=letter.client,
             )
     except IntegrityError:
         # The same form posted twice at the same moment: the other request stored it.
-        return Submitted(0, token, duplicate=True)
+        letter.result = Submitted(0, letter.token, duplicate=True)
+    except RateLimited as refused:
+        letter.error = refused
 
 
 def _queue_receipt(

@@ -1,13 +1,18 @@
 -- POST the JSON in $BENCH_BODY to one path; count answers by status and keep every token
 -- acknowledged with 201 (written to $BENCH_TOKENS) so the harness can find each row.
+-- Every letter comes from an address of its own (X-Forwarded-For, which the server trusts from
+-- 127.0.0.1), as letters from many readers do: the hourly allowance is counted per client.
 -- `tokens` and `statuses` are globals: thread:get() reads only globals.
 local body = nil
+local headers = nil
+local sent = 0
 tokens = {}
 statuses = {}
 local threads = {}
 
 function setup(thread)
   table.insert(threads, thread)
+  thread:set("id", #threads)
 end
 
 function init(args)
@@ -17,6 +22,14 @@ function init(args)
   wrk.method = "POST"
   wrk.body = body
   wrk.headers["Content-Type"] = "application/json"
+  headers = {["Content-Type"] = "application/json"}
+end
+
+function request()
+  sent = sent + 1
+  headers["X-Forwarded-For"] = string.format(
+    "10.%d.%d.%d", id % 256, math.floor(sent / 256) % 256, sent % 256)
+  return wrk.format(nil, nil, headers, nil)
 end
 
 function response(status, headers, response_body)
