@@ -21,6 +21,7 @@ SERIES = [
     "submit",
     "article_cold",
     "search_cold",
+    "queue_cold",
 ]
 COLOURS = [
     "#1b6f86",
@@ -33,6 +34,7 @@ COLOURS = [
     "#b03060",
     "#2f4f4f",
     "#a0522d",
+    "#4682b4",
 ]
 
 

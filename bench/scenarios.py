@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from dataclasses import dataclass, field
 from urllib.parse import quote_plus
 
 import httpx
-from generate import load_topics
+from generate import NOW, load_topics
 from words import TextMaker
 
 ARTICLE_WORKING_SET = 500
@@ -51,8 +52,8 @@ def letter_body() -> str:
 
 
 def build_scenarios(base_url: str, articles: int, cookie: str) -> list[Scenario]:
-    """The eight rows of the table, the article page and search with every request a cache
-    miss, and two low-concurrency latency rows."""
+    """The eight rows of the table; the article page, search and the queue with every request
+    a miss; and two low-concurrency latency rows."""
     articles_set = article_paths(articles)
     with httpx.Client(base_url=base_url, timeout=60) as client:
         etag = client.get(articles_set[0]).headers.get("etag", '"none"')
@@ -63,6 +64,10 @@ def build_scenarios(base_url: str, articles: int, cookie: str) -> list[Scenario]
     # A query string the page ignores makes every request a page the cache has not seen.
     cold = [f"{articles_set[i % len(articles_set)]}?cold={i}" for i in range(COLD_REQUESTS)]
     search_cold = [f"{search[i % len(search)]}&cold={i}" for i in range(COLD_REQUESTS)]
+    # A cursor of its own on every request (ten minutes apart, from the oldest letters on): a
+    # page of the queue that no worker has kept, each read and rendered in full.
+    oldest = (NOW - timedelta(days=730)).timestamp()
+    queue_cold = [f"/admin/queue?after=0~{oldest + 600 * i:.6f}~0" for i in range(COLD_REQUESTS)]
     return [
         Scenario("article", "Article page", articles_set, warmup=ARTICLE_WARMUP, settle=True),
         Scenario("article_304", "Article page, 304", articles_set[:1], {"If-None-Match": etag}),
@@ -76,6 +81,7 @@ def build_scenarios(base_url: str, articles: int, cookie: str) -> list[Scenario]
         ),
         Scenario("article_cold", "Article page, not cached", cold, warmup=0),
         Scenario("search_cold", "Search, not cached", search_cold, warmup=0),
+        Scenario("queue_cold", "Editors' queue, not kept", queue_cold, queue_headers, warmup=0),
         Scenario(
             "search_c4",
             "Search, not cached, 4 connections",
