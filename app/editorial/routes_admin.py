@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
 from sqlmodel import col, select
+from starlette.datastructures import FormData
 
 from app.db import session_scope
 from app.deps import SessionDep
@@ -39,6 +41,10 @@ def staff_page(request: Request, session: SessionDep, admin: AdminStaff) -> Resp
 @router.post("/staff")
 async def add_staff(request: Request, admin: AdminStaff) -> Response:
     form = await checked_form(request)
+    return await run_in_threadpool(_add_staff, request, admin, form)
+
+
+def _add_staff(request: Request, admin: Staff, form: FormData) -> Response:
     values = {k: str(form.get(k, "")) for k in ("email", "name", "role")}
     with session_scope(request.app.state.engine) as session:
         try:
@@ -69,6 +75,10 @@ async def add_staff(request: Request, admin: AdminStaff) -> Response:
 @router.post("/staff/{staff_id}")
 async def update_staff(request: Request, staff_id: int, admin: AdminStaff) -> Response:
     form = await checked_form(request)
+    return await run_in_threadpool(_update_staff, request, staff_id, admin, form)
+
+
+def _update_staff(request: Request, staff_id: int, admin: Staff, form: FormData) -> Response:
     role = str(form.get("role", "")) or None
     active = {"enable": True, "disable": False}.get(str(form.get("action", "")))
     with session_scope(request.app.state.engine) as session:
@@ -94,6 +104,10 @@ def topics_page(request: Request, session: SessionDep, admin: AdminStaff) -> Res
 @router.post("/topics/merge")
 async def merge(request: Request, admin: AdminStaff) -> Response:
     form = await checked_form(request)
+    return await run_in_threadpool(_merge, request, admin, form)
+
+
+def _merge(request: Request, admin: Staff, form: FormData) -> Response:
     ids = [str(form.get("source", "")), str(form.get("into", ""))]
     if not all(i.isdigit() for i in ids):
         raise HTTPException(400, "Choose two topics.")
@@ -111,6 +125,10 @@ async def merge(request: Request, admin: AdminStaff) -> Response:
 @router.post("/topics/{topic_id}")
 async def edit_topic(request: Request, topic_id: int, admin: AdminStaff) -> Response:
     form = await checked_form(request)
+    return await run_in_threadpool(_edit_topic, request, topic_id, admin, form)
+
+
+def _edit_topic(request: Request, topic_id: int, admin: Staff, form: FormData) -> Response:
     with session_scope(request.app.state.engine) as session:
         topic = session.get(Topic, topic_id)
         if topic is None:
@@ -175,6 +193,10 @@ def newsletter_page(request: Request, session: SessionDep, editor: EditorStaff) 
 @router.post("/newsletter/send")
 async def newsletter_send(request: Request, editor: EditorStaff) -> Response:
     await checked_form(request)
+    return await run_in_threadpool(_newsletter_send, request, editor)
+
+
+def _newsletter_send(request: Request, editor: Staff) -> Response:
     settings, engine = request.app.state.settings, request.app.state.engine
     with session_scope(engine) as session:
         digest = send_digest(session=session, settings=settings, now=utcnow(), staff_id=editor.id)

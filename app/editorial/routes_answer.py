@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request, Response
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, RedirectResponse
 from sqlmodel import Session, col, select
 from starlette.datastructures import FormData
@@ -89,14 +90,12 @@ def letter_page(request: Request, question_id: int, session: SessionDep) -> Resp
 async def save_answer(request: Request, question_id: int, staff: CurrentStaff) -> Response:
     form = await checked_form(request)
     try:
-        return await _save_answer(request, question_id, staff, form)
+        return await run_in_threadpool(_save_answer, request, question_id, staff, form)
     finally:
         await form.close()  # uploads wait in temporary files until closed
 
 
-async def _save_answer(
-    request: Request, question_id: int, staff: Staff, form: FormData
-) -> Response:
+def _save_answer(request: Request, question_id: int, staff: Staff, form: FormData) -> Response:
     settings = request.app.state.settings
     with session_scope(request.app.state.engine) as session:
         question = load_question(session, question_id)
@@ -109,7 +108,7 @@ async def _save_answer(
         posted = read_article_form(form, tz=settings.tz, current_hero=current)
         if posted.upload is not None and not posted.errors:
             try:
-                data = await posted.upload.read()
+                data = posted.upload.file.read()
                 name, width, height = store_hero(data, settings.media_dir)
                 posted.fields.hero_path, posted.fields.hero_width, posted.fields.hero_height = (
                     name,
@@ -236,7 +235,10 @@ async def live_preview(request: Request) -> JSONResponse:
     """The letter and answer rendered exactly as they would be published (for live preview)."""
     form = await checked_form(request)
     letter, answer = str(form.get("letter", "")), str(form.get("answer", ""))
+    letter_html, answer_html = await run_in_threadpool(
+        lambda: (render_markdown(letter), render_markdown(answer))
+    )
     return JSONResponse(
-        {"letter_html": render_markdown(letter), "answer_html": render_markdown(answer)},
+        {"letter_html": letter_html, "answer_html": answer_html},
         headers={"Cache-Control": "no-store"},
     )

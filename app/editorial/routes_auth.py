@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
+from starlette.datastructures import FormData
 
 from app import csrf
 from app.db import session_scope
 from app.editorial import audit, auth
 from app.editorial.pages import checked_form, render_admin
-from app.models import utcnow
+from app.models import Staff, utcnow
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 
@@ -31,6 +33,10 @@ def login_page(request: Request, next: str | None = None) -> Response:
 @router.post("/login")
 async def login(request: Request) -> Response:
     form = await request.form()
+    return await run_in_threadpool(_login, request, form)
+
+
+def _login(request: Request, form: FormData) -> Response:
     email, password = str(form.get("email", "")), str(form.get("password", ""))
     target = _safe_next(str(form.get("next", "")))
     if not csrf.csrf_valid(request, form.get(csrf.TOKEN_FIELD)):
@@ -90,6 +96,10 @@ async def login(request: Request) -> Response:
 @router.post("/logout")
 async def logout(request: Request, staff: auth.CurrentStaff) -> Response:
     await checked_form(request)
+    return await run_in_threadpool(_logout, request, staff)
+
+
+def _logout(request: Request, staff: Staff) -> Response:
     settings = request.app.state.settings
     session_id = request.cookies.get(auth.session_cookie_name(settings), "")
     with session_scope(request.app.state.engine) as session:

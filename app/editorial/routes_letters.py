@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
 from sqlmodel import Session, col, select
+from starlette.datastructures import FormData
 
 from app.db import session_scope
 from app.deps import SessionDep
@@ -91,6 +93,10 @@ def queue(
 @router.post("/queue/bulk")
 async def bulk(request: Request, staff: CurrentStaff) -> Response:
     form = await checked_form(request)
+    return await run_in_threadpool(_bulk, request, staff, form)
+
+
+def _bulk(request: Request, staff: Staff, form: FormData) -> Response:
     action = str(form.get("action", ""))
     ids = [int(v) for v in form.getlist("ids") if isinstance(v, str) and v.isdigit()]
     if action not in ("decline", "spam") or not ids:
@@ -113,6 +119,10 @@ async def bulk(request: Request, staff: CurrentStaff) -> Response:
 @router.post("/questions/{question_id}/triage")
 async def triage(request: Request, question_id: int, staff: CurrentStaff) -> Response:
     form = await checked_form(request)
+    return await run_in_threadpool(_triage, request, question_id, staff, form)
+
+
+def _triage(request: Request, question_id: int, staff: Staff, form: FormData) -> Response:
     action = str(form.get("action", ""))
     if action not in letters.TRIAGE:
         raise HTTPException(400)
@@ -139,6 +149,10 @@ async def triage(request: Request, question_id: int, staff: CurrentStaff) -> Res
 @router.post("/questions/{question_id}/notes")
 async def add_note(request: Request, question_id: int, staff: CurrentStaff) -> Response:
     form = await checked_form(request)
+    return await run_in_threadpool(_add_note, request, question_id, staff, form)
+
+
+def _add_note(request: Request, question_id: int, staff: Staff, form: FormData) -> Response:
     body = str(form.get("body", "")).strip()
     if not body:
         return RedirectResponse(
@@ -158,6 +172,10 @@ async def add_note(request: Request, question_id: int, staff: CurrentStaff) -> R
 @router.post("/questions/{question_id}/assign")
 async def assign(request: Request, question_id: int, staff: CurrentStaff) -> Response:
     form = await checked_form(request)
+    return await run_in_threadpool(_assign, request, question_id, staff, form)
+
+
+def _assign(request: Request, question_id: int, staff: Staff, form: FormData) -> Response:
     assignee = str(form.get("assignee", ""))
     due_text = str(form.get("due_on", ""))
     try:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
 from sqlmodel import select
+from starlette.datastructures import FormData
 
 from app.db import session_scope
 from app.deps import SessionDep
@@ -18,7 +20,7 @@ from app.editorial.workflow import (
     StaleVersion,
     change_article,
 )
-from app.models import Article, ArticleRevision, Question, utcnow
+from app.models import Article, ArticleRevision, Question, Staff, utcnow
 
 router = APIRouter(prefix="/admin", include_in_schema=False, dependencies=[Depends(require_staff)])
 
@@ -71,6 +73,12 @@ async def restore(
     request: Request, article_id: int, revision_id: int, staff: CurrentStaff
 ) -> Response:
     form = await checked_form(request)
+    return await run_in_threadpool(_restore, request, article_id, revision_id, staff, form)
+
+
+def _restore(
+    request: Request, article_id: int, revision_id: int, staff: Staff, form: FormData
+) -> Response:
     version = str(form.get("version", ""))
     with session_scope(request.app.state.engine) as session:
         article = _article(session, article_id)

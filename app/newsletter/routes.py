@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from fastapi import APIRouter, Request, Response
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
 from sqlalchemy.exc import IntegrityError, OperationalError
 
@@ -112,7 +113,7 @@ async def sign_up(request: Request) -> Response:
             else "Please enter your email address."
         )
         return render_form(request, email=typed, error=error, status_code=422)
-    return _record_sign_up(request, email, typed)
+    return await run_in_threadpool(_record_sign_up, request, email, typed)
 
 
 def _record_sign_up(request: Request, email: str, typed: str) -> Response:

@@ -9,6 +9,7 @@ from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
 from sqlalchemy.exc import OperationalError
+from starlette.datastructures import FormData
 
 from app import csrf
 from app.db import session_scope
@@ -195,6 +196,10 @@ def letter_status(request: Request, token: str, session: SessionDep) -> Response
 @router.post("/ask/status/{token}/withdraw")
 async def withdraw(request: Request, token: str) -> Response:
     form = await request.form()
+    return await run_in_threadpool(_withdraw, request, token, form)
+
+
+def _withdraw(request: Request, token: str, form: FormData) -> Response:
     if not csrf.csrf_valid(request, form.get(csrf.TOKEN_FIELD)):
         raise HTTPException(403)
     with session_scope(request.app.state.engine) as session:

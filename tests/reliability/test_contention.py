@@ -23,11 +23,12 @@ from sqlmodel import Session, select
 
 from app.db import make_engine, session_scope
 from app.editorial.auth import TOUCH_EVERY
+from app.editorial.staff import create_staff
 from app.main import create_app
 from app.models import Question, StaffSession, utcnow
 from tests.asking import LETTER, form_fields, send_letter
 from tests.conftest import BACKENDS, DatabaseFactory, make_settings
-from tests.editing import log_in, make_staff, post_answer
+from tests.editing import PASSWORD, STAFF, csrf_of, log_in, make_staff, post_answer
 from tests.helpers import soup
 from tests.reliability.live_server import LiveServer
 from tests.reliability.locks import HeldWriteLock, row_counts
@@ -183,6 +184,50 @@ def test_a_letter_waiting_for_the_lock_does_not_freeze_the_worker(
     assert outcome.get("status") == 303
     assert health.status_code == 200
     assert health_seconds < 1.0, f"/healthz took {health_seconds:.2f}s behind a waiting letter"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_an_editor_waiting_for_the_lock_does_not_freeze_the_worker(
+    databases: DatabaseFactory, backend: str, tmp_path: Path
+) -> None:
+    """Editors' forms write in a worker thread: while one waits for the lock, the same worker
+    goes on answering everyone else."""
+    url = databases.fresh(backend)
+    engine = make_engine(url)
+    with session_scope(engine) as session:
+        create_staff(session=session, email=STAFF["editor"], role="editor", password=PASSWORD)
+    engine.dispose()
+    server = _server(url, tmp_path, workers=1)
+    outcome: dict[str, int] = {}
+    try:
+        server.start()
+        server.wait_healthy(within=30.0)
+        with httpx.Client(base_url=server.base_url, timeout=REQUEST_TIMEOUT) as client:
+            assert send_letter(client, form_fields(client)).status_code == 303  # type: ignore[arg-type]
+            assert log_in(client, "editor").status_code == 303  # type: ignore[arg-type]
+            page = "/admin/questions/1"
+            token = csrf_of(client, page)  # type: ignore[arg-type]
+
+            def triage() -> None:
+                data = {"action": "shortlist", "csrf_token": token}
+                outcome["status"] = client.post(f"{page}/triage", data=data).status_code
+
+            with HeldWriteLock(url, at_most=3.0):
+                editor = threading.Thread(target=triage)
+                editor.start()
+                time.sleep(0.5)  # the triage is now waiting for the lock
+                with httpx.Client(base_url=server.base_url, timeout=REQUEST_TIMEOUT) as other:
+                    health = other.get("/healthz")
+                    answered_while_waiting = editor.is_alive()
+            editor.join(REQUEST_TIMEOUT)
+            shown = soup(client.get(page).text).select_one(".state").get_text()
+    finally:
+        server.stop()
+    assert health.status_code == 200
+    assert answered_while_waiting, "/healthz waited for the editor's write"
+    assert outcome.get("status") == 303
+    assert shown.strip() == "shortlisted"
 
 
 class BeginModes:
