@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
 from dataclasses import dataclass, field
+from datetime import timedelta
 from urllib.parse import quote_plus
 
 import httpx
