@@ -225,3 +225,18 @@ def test_an_unreadable_version_bypasses_the_cache(site: TestClient) -> None:
     finally:
         site.app.state.engine.dispose()
         site.app.state.engine = healthy
+
+
+def test_query_strings_the_page_does_not_read_are_answered_but_not_kept(site: TestClient) -> None:
+    """A tracking tag or a cache-buster gets the page, but no copy of it is kept: a flood of
+    them cannot push the pages people read out of the cache."""
+    cache: PageCache = site.app.state.page_cache
+    title = _title(site.get(ARTICLE))
+    for n in range(20):
+        tagged = site.get(f"{ARTICLE}?utm_source=newsletter&n={n}")
+        assert tagged.status_code == 200 and _title(tagged) == title
+    assert site.get("/?page=1").status_code == 200
+    assert site.get("/search?q=client").status_code == 200
+    assert site.get("/search?q=client&utm_source=x").status_code == 200
+    assert cache.count("pages") == 2  # the article and the first page of the home page
+    assert cache.count("searches") == 1

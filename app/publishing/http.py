@@ -8,6 +8,8 @@ import time
 from datetime import datetime
 
 from fastapi import Request, Response
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -17,6 +19,7 @@ from app.publishing.cache import CachedPage, PageCache, Shelf
 UNCACHED_PREFIXES = ("/admin", "/ask", "/api/", "/newsletter", "/static/", "/media/", "/healthz")
 CACHEABLE_FLAG = "page_cacheable"
 ARTICLE_ID = "page_article_id"
+_QUERY_NAMES = "page_cache_query_names"
 _KEPT_ON_304 = (b"etag", b"cache-control", b"vary")
 
 
@@ -60,11 +63,35 @@ def cacheable(
         "Cache-Control": f"public, max-age={max_age}",
         "Vary": "Accept-Encoding",
     }
-    if keep:
+    if keep and _reads_the_whole_query(request):
         setattr(request.state, CACHEABLE_FLAG, keep)
     if status_code == 200 and not_modified(request, etag):
         return Response(status_code=304, headers=headers)
     return Response(content=data, status_code=status_code, media_type=media_type, headers=headers)
+
+
+def _reads_the_whole_query(request: Request) -> bool:
+    """True when the page reads every parameter of its query string. Any other (a tracking
+    tag, a cache-buster) would only make one more copy of the same page: such requests are
+    answered but not kept, so they can never push the pages people read out of the cache."""
+    if not request.scope.get("query_string"):
+        return True
+    route = request.scope.get("route")
+    if not isinstance(route, APIRoute):
+        return False
+    names: frozenset[str] | None = getattr(route, _QUERY_NAMES, None)
+    if names is None:
+        names = frozenset(_query_names(route.dependant))
+        setattr(route, _QUERY_NAMES, names)
+    return all(name in names for name in request.query_params)
+
+
+def _query_names(dependant: Dependant) -> set[str]:
+    """The query parameters a route reads, its dependencies' included."""
+    names = {param.alias for param in dependant.query_params}
+    for sub in dependant.dependencies:
+        names |= _query_names(sub)
+    return names
 
 
 def mark_article(request: Request, article_id: int) -> None:
