@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from urllib.parse import quote
 
+import anyio.to_thread
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
@@ -77,6 +78,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         except Exception:
             engine.dispose()
             raise
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.worker_threads
         tasks = _start_background_work(app) if settings.background_tasks else []
         try:
             yield

@@ -5,9 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from anyio import to_thread
+from fastapi.testclient import TestClient
 
 from app.config import ConfigError, Settings
 from app.main import create_app
+from tests.conftest import make_settings
 
 
 def test_development_generates_a_secret_key_once_and_keeps_it(tmp_path: Path) -> None:
@@ -51,3 +54,12 @@ def test_defaults_put_the_database_under_var(
 def test_unknown_time_zone_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="CONSULT_TIMEZONE"):
         Settings(var_dir=tmp_path, timezone="Mars/Olympus")
+
+
+def test_the_worker_thread_pool_has_the_configured_size(database_url: str, tmp_path: Path) -> None:
+    settings = make_settings(database_url, tmp_path / "var", worker_threads=7)
+    with TestClient(create_app(settings)) as client:
+        assert client.portal is not None
+        tokens = client.portal.call(lambda: to_thread.current_default_thread_limiter().total_tokens)
+        assert client.get("/healthz").status_code == 200
+    assert tokens == 7
