@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
+import anyio
 import pytest
+from anyio import CapacityLimiter, fail_after, to_thread
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from sqlmodel import Session, col, select
 
 from app.cli import main
+from app.db import make_engine
+from app.deps import get_session
 from app.editorial.passwords import hasher, password_problem
 from app.main import EDITORIAL_ROUTERS
 from app.models import AuditEntry, Staff, StaffSession
@@ -246,3 +253,30 @@ def test_every_request_gives_its_connections_back(newsroom: TestClient) -> None:
         assert pool.checkedout() == 0, path
     assert newsroom.get("/admin/questions/999999").status_code == 404
     assert pool.checkedout() == 0
+
+
+def test_a_request_session_closes_while_every_route_thread_waits(database_url: str) -> None:
+    """Routes waiting for a connection hold every worker thread; the connection they wait for
+    comes back from a request that has finished, so giving it back must not need one."""
+    engine = make_engine(database_url)
+    request = SimpleNamespace(app=SimpleNamespace(state=SimpleNamespace(engine=engine)))
+
+    async def scenario() -> int:
+        threads = to_thread.current_default_thread_limiter()
+        threads.total_tokens = 1
+        await threads.acquire()  # the one route thread is busy
+        try:
+            sessions = get_session(request)  # type: ignore[arg-type]
+            session = await anext(sessions)
+            await to_thread.run_sync(session.connection, limiter=CapacityLimiter(1))
+            assert engine.pool.checkedout() == 1
+            with fail_after(5), contextlib.suppress(StopAsyncIteration):
+                await anext(sessions)
+            return engine.pool.checkedout()
+        finally:
+            threads.release()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        still_out = pool.submit(anyio.run, scenario).result()
+    engine.dispose()
+    assert still_out == 0
