@@ -132,8 +132,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return app
 
 
-async def healthz(request: Request) -> JSONResponse:
-    """200 when the database answers, 503 when it does not."""
+def healthz(request: Request) -> JSONResponse:
+    """200 when the database answers, 503 when it does not (in a worker thread, as every route
+    that uses the database)."""
     try:
         with request.app.state.engine.connect() as connection:
             connection.execute(text("SELECT 1"))
