@@ -117,17 +117,23 @@ def test_the_same_form_twice_in_one_batch_is_one_letter(asking: TestClient) -> N
     assert sorted(o.duplicate for o in submitted) == [False, True]
 
 
+def _failing_at_reader_2(monkeypatch: pytest.MonkeyPatch, error: Exception) -> None:
+    """From now on, writing the letter signed "Reader 2" fails with `error`, after its rows."""
+    real = service.index_question
+
+    def failing(session: Session, question: Question, **kwargs: Any) -> None:
+        real(session, question, **kwargs)
+        if question.signoff == "Reader 2":
+            raise error
+
+    monkeypatch.setattr(service, "index_question", failing)
+
+
 def test_when_the_commit_fails_no_letter_is_acknowledged(
     asking: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     real = service.index_question
-
-    def broken_disk(session: Session, question: Question, **kwargs: Any) -> None:
-        real(session, question, **kwargs)
-        if question.signoff == "Reader 2":
-            raise OperationalError("INSERT", None, OSError("disk I/O error"))
-
-    monkeypatch.setattr(service, "index_question", broken_disk)
+    _failing_at_reader_2(monkeypatch, OperationalError("INSERT", None, OSError("disk I/O")))
     writer = LetterWriter(asking.app.state.engine)
     outcomes = _all_at_once(writer, [_pending(asking, n) for n in range(4)])
     assert all(isinstance(o, OperationalError) for o in outcomes), outcomes
@@ -140,14 +146,7 @@ def test_when_the_commit_fails_no_letter_is_acknowledged(
 def test_a_letter_the_database_cannot_take_fails_alone(
     asking: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = service.index_question
-
-    def unstorable(session: Session, question: Question, **kwargs: Any) -> None:
-        real(session, question, **kwargs)
-        if question.signoff == "Reader 2":
-            raise DataError("INSERT", None, ValueError("value too long"))
-
-    monkeypatch.setattr(service, "index_question", unstorable)
+    _failing_at_reader_2(monkeypatch, DataError("INSERT", None, ValueError("value too long")))
     writer = LetterWriter(asking.app.state.engine)
     outcomes = _all_at_once(writer, [_pending(asking, n) for n in range(4)])
     assert isinstance(outcomes[2], DataError)
