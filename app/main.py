@@ -107,7 +107,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Innermost, so that pages served from it still get the security headers (and a new nonce).
     app.state.page_cache = PageCache(read_version=lambda: read_content_version(app.state.engine))
     app.state.queue_tables = RenderedTables()
-    app.state.letter_writer = LetterWriter(engine)
+    app.state.letter_writer = LetterWriter(engine, settings)
     app.add_middleware(PageCacheMiddleware, cache=app.state.page_cache)
     app.add_middleware(
         BodyLimitMiddleware,

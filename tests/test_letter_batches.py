@@ -24,7 +24,7 @@ from tests.asking import LETTER
 def _pending(
     client: TestClient, n: int, *, key: str | None = None, sender: str = ""
 ) -> PendingLetter:
-    settings, secret = client.app.state.settings, client.app.state.secret_key
+    secret = client.app.state.secret_key
     key = key or service.new_submission_key()
     token = service.status_token(secret, key)
     letter = LetterInput(
@@ -35,7 +35,6 @@ def _pending(
         consent=True,
     )
     return PendingLetter(
-        settings=settings,
         question=service.new_question(letter=letter, token=token, submission_key=key, now=utcnow()),
         token=token,
         email=None,
@@ -82,7 +81,7 @@ def _stored(client: TestClient) -> list[str]:
 
 
 def test_letters_that_arrive_together_share_one_commit(asking: TestClient) -> None:
-    writer = LetterWriter(asking.app.state.engine)
+    writer = LetterWriter(asking.app.state.engine, asking.app.state.settings)
     commits = _commits(asking)
     outcomes = _all_at_once(writer, [_pending(asking, n) for n in range(8)])
     assert all(isinstance(o, Submitted) and not o.duplicate for o in outcomes), outcomes
@@ -93,7 +92,7 @@ def test_letters_that_arrive_together_share_one_commit(asking: TestClient) -> No
 
 def test_a_letter_over_its_allowance_is_refused_alone(asking: TestClient) -> None:
     asking.app.state.settings.submissions_per_hour = 2
-    writer = LetterWriter(asking.app.state.engine)
+    writer = LetterWriter(asking.app.state.engine, asking.app.state.settings)
     letters = [_pending(asking, n, sender="one-reader") for n in range(3)]
     letters.append(_pending(asking, 3, sender="another-reader"))
     outcomes = _all_at_once(writer, letters)
@@ -107,7 +106,7 @@ def test_a_letter_over_its_allowance_is_refused_alone(asking: TestClient) -> Non
 
 
 def test_the_same_form_twice_in_one_batch_is_one_letter(asking: TestClient) -> None:
-    writer = LetterWriter(asking.app.state.engine)
+    writer = LetterWriter(asking.app.state.engine, asking.app.state.settings)
     first, second = _pending(asking, 1, key="same-key"), _pending(asking, 1, key="same-key")
     outcomes = _all_at_once(writer, [first, second, _pending(asking, 2)])
     assert len(_stored(asking)) == 2
@@ -134,7 +133,7 @@ def test_when_the_commit_fails_no_letter_is_acknowledged(
 ) -> None:
     real = service.index_question
     _failing_at_reader_2(monkeypatch, OperationalError("INSERT", None, OSError("disk I/O")))
-    writer = LetterWriter(asking.app.state.engine)
+    writer = LetterWriter(asking.app.state.engine, asking.app.state.settings)
     outcomes = _all_at_once(writer, [_pending(asking, n) for n in range(4)])
     assert all(isinstance(o, OperationalError) for o in outcomes), outcomes
     assert _stored(asking) == []
@@ -147,7 +146,7 @@ def test_a_letter_the_database_cannot_take_fails_alone(
     asking: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _failing_at_reader_2(monkeypatch, DataError("INSERT", None, ValueError("value too long")))
-    writer = LetterWriter(asking.app.state.engine)
+    writer = LetterWriter(asking.app.state.engine, asking.app.state.settings)
     outcomes = _all_at_once(writer, [_pending(asking, n) for n in range(4)])
     assert isinstance(outcomes[2], DataError)
     assert sum(isinstance(o, Submitted) for o in outcomes) == 3

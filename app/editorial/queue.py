@@ -209,9 +209,6 @@ class RenderedTables:
         self._version: int | None = None
         self._lock = threading.Lock()
 
-    def __len__(self) -> int:
-        return len(self._tables)
-
     def get(self, view: QueueView) -> RenderedTable | None:
         with self._lock:
             table = self._tables.get(view)

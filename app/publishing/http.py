@@ -19,7 +19,6 @@ from app.publishing.cache import CachedPage, PageCache, Shelf
 UNCACHED_PREFIXES = ("/admin", "/ask", "/api/", "/newsletter", "/static/", "/media/", "/healthz")
 CACHEABLE_FLAG = "page_cacheable"
 ARTICLE_ID = "page_article_id"
-_QUERY_NAMES = "page_cache_query_names"
 _KEPT_ON_304 = (b"etag", b"cache-control", b"vary")
 
 
@@ -77,13 +76,9 @@ def _reads_the_whole_query(request: Request) -> bool:
     if not request.scope.get("query_string"):
         return True
     route = request.scope.get("route")
-    if not isinstance(route, APIRoute):
-        return False
-    names: frozenset[str] | None = getattr(route, _QUERY_NAMES, None)
-    if names is None:
-        names = frozenset(_query_names(route.dependant))
-        setattr(route, _QUERY_NAMES, names)
-    return all(name in names for name in request.query_params)
+    return isinstance(route, APIRoute) and set(request.query_params) <= _query_names(
+        route.dependant
+    )
 
 
 def _query_names(dependant: Dependant) -> set[str]:

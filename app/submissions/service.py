@@ -139,15 +139,13 @@ def accept_letter(
     Raises RateLimited past the hourly allowance and OperationalError when the database
     cannot take it; a second post of the same form finds the first one's status link.
     """
-    settings, secret = request.app.state.settings, request.app.state.secret_key
+    secret = request.app.state.secret_key
     token = status_token(secret, submission_key)
     question = new_question(letter=letter, token=token, submission_key=submission_key, now=now)
     client = client_hash(secret, client_address(request), now)
     writer: LetterWriter = request.app.state.letter_writer
     return writer.write(
-        PendingLetter(
-            settings=settings, question=question, token=token, email=letter.email, client=client
-        )
+        PendingLetter(question=question, token=token, email=letter.email, client=client)
     )
 
 
@@ -155,7 +153,6 @@ def accept_letter(
 class PendingLetter:
     """One letter on its way to the database, and what became of it."""
 
-    settings: Settings
     question: Question
     token: str
     email: str | None
@@ -180,8 +177,9 @@ class LetterWriter:
 
     MAX_BATCH = 64
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, settings: Settings) -> None:
         self.engine = engine
+        self.settings = settings
         self._queued: list[PendingLetter] = []
         self._queue_lock = threading.Lock()
         self._writing = threading.Lock()
@@ -205,7 +203,7 @@ class LetterWriter:
         try:
             with session_scope(self.engine) as session:
                 for letter in batch:
-                    _write_one(session, letter)
+                    _write_one(session, self.settings, letter)
         except BaseException as error:  # nothing in the batch was committed
             for letter in batch:
                 letter.result, letter.error = None, letter.error or error
@@ -219,12 +217,12 @@ class LetterWriter:
                     self._write([letter])
 
 
-def _write_one(session: Session, letter: PendingLetter) -> None:
+def _write_one(session: Session, settings: Settings, letter: PendingLetter) -> None:
     try:
         with session.begin_nested():
             letter.result = submit_letter(
                 session=session,
-                settings=letter.settings,
+                settings=settings,
                 question=letter.question,
                 token=letter.token,
                 email=letter.email,
