@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -20,7 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app import __version__
 from app.config import Settings, load_settings
-from app.db import check_schema, make_engine, session_scope
+from app.db import BriefReads, check_schema, make_engine, session_scope
 from app.editorial import (
     routes_admin,
     routes_answer,
@@ -29,7 +30,7 @@ from app.editorial import (
     routes_revisions,
 )
 from app.editorial.auth import Forbidden, LoginRequired
-from app.editorial.queue import RenderedTables
+from app.editorial.queue import KeptPages
 from app.editorial.workflow import publish_due
 from app.logs import configure_logging
 from app.mail import deliver_due
@@ -80,6 +81,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             raise
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.worker_threads
         tasks = _start_background_work(app) if settings.background_tasks else []
+        # What start-up made lives as long as the worker: the collector need not look at it again.
+        gc.collect()
+        gc.freeze()
         try:
             yield
         finally:
@@ -89,6 +93,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                     await task
             with contextlib.suppress(OperationalError):
                 app.state.view_counter.flush(engine)
+            app.state.brief_reads.close()
             engine.dispose()
 
     app = FastAPI(
@@ -101,12 +106,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.secret_key = secret_key
     app.state.engine = engine
+    app.state.brief_reads = BriefReads(engine)
     app.state.view_counter = ViewCounter()
     app.state.pages = load_pages(settings.content_dir)
     app.state.crisis = load_crisis_notice(settings.content_dir)
     # Innermost, so that pages served from it still get the security headers (and a new nonce).
     app.state.page_cache = PageCache(read_version=lambda: read_content_version(app.state.engine))
-    app.state.queue_tables = RenderedTables()
+    app.state.queue_pages = KeptPages()
     app.state.letter_writer = LetterWriter(engine, settings)
     app.add_middleware(PageCacheMiddleware, cache=app.state.page_cache)
     app.add_middleware(

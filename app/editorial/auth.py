@@ -8,10 +8,12 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Annotated
+from typing import Annotated, Any
 
+import anyio.to_thread
 from fastapi import Depends, Request, Response
-from sqlalchemy import bindparam, delete, update
+from sqlalchemy import Row, bindparam, delete, update
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import Session, col, select
 
@@ -150,18 +152,19 @@ _SIGNED_IN = (
 )
 
 
-def staff_for_request(request: Request) -> Staff | None:
-    """The signed-in staff member, or None; idle and absolute timeouts are enforced here."""
+def _session_id(request: Request) -> str | None:
+    session_id = request.cookies.get(session_cookie_name(request.app.state.settings))
+    return session_id if session_id and len(session_id) <= 100 else None
+
+
+def _read_session(connection: Connection, session_id: str) -> Row[Any] | None:
+    return connection.execute(_SIGNED_IN, {"key": _hash(session_id)}).first()
+
+
+def _accept(request: Request, session_id: str, row: Row[Any] | None, now: datetime) -> Staff | None:
+    """The staff member a session row signs in: None when it expired, idled out or the account
+    was switched off. Idle and absolute timeouts are enforced here."""
     settings: Settings = request.app.state.settings
-    session_id = request.cookies.get(session_cookie_name(settings))
-    if not session_id or len(session_id) > 100:
-        return None
-    now, key = utcnow(), _hash(session_id)
-    engine = request.app.state.engine
-    # Read without the write lock: on SQLite every signed-in page would otherwise queue
-    # behind every other one. The once-a-minute touch is a write of its own.
-    with engine.connect() as connection:
-        row = connection.execute(_SIGNED_IN, {"key": key}).first()
     idle_limit = timedelta(minutes=settings.session_idle_minutes)
     if row is None or row.expires_at <= now or now - row.last_seen_at > idle_limit:
         return None
@@ -169,22 +172,55 @@ def staff_for_request(request: Request) -> Staff | None:
     if not staff.active:
         return None
     make_transient_to_detached(staff)  # as if loaded by a session that has since closed
-    if now - row.last_seen_at > TOUCH_EVERY:
-        with session_scope(engine) as db:
-            db.execute(
-                update(StaffSession)
-                .where(col(StaffSession.id_hash) == key, col(StaffSession.last_seen_at) < now)
-                .values(last_seen_at=now)
-            )
     request.state.session_id = session_id
     return staff
 
 
-def require_staff(request: Request) -> Staff:
-    """Dependency: any signed-in staff member, else a redirect to the login page."""
-    staff = staff_for_request(request)
-    if staff is None:
+def _touch(engine: Engine, session_id: str, now: datetime) -> None:
+    """Note the session's use (a write, made at most once a minute per session)."""
+    with session_scope(engine) as db:
+        db.execute(
+            update(StaffSession)
+            .where(
+                col(StaffSession.id_hash) == _hash(session_id), col(StaffSession.last_seen_at) < now
+            )
+            .values(last_seen_at=now)
+        )
+
+
+def _touch_due(row: Row[Any], now: datetime) -> bool:
+    return bool(now - row.last_seen_at > TOUCH_EVERY)
+
+
+def staff_for_request(request: Request) -> Staff | None:
+    """The signed-in staff member, or None (for code already in a worker thread)."""
+    session_id, now = _session_id(request), utcnow()
+    if session_id is None:
+        return None
+    engine = request.app.state.engine
+    with engine.connect() as connection:
+        row = _read_session(connection, session_id)
+    staff = _accept(request, session_id, row, now)
+    if staff is not None and row is not None and _touch_due(row, now):
+        _touch(engine, session_id, now)
+    return staff
+
+
+async def require_staff(request: Request) -> Staff:
+    """Dependency: any signed-in staff member, else a redirect to the login page.
+
+    It runs on every admin page, so the session is read as a brief read (in place on SQLite);
+    only the once-a-minute touch goes to a worker thread, as it may wait for the write lock.
+    """
+    session_id, now = _session_id(request), utcnow()
+    if session_id is None:
         raise LoginRequired()
+    row = await request.app.state.brief_reads(_read_session, session_id)
+    staff = _accept(request, session_id, row, now)
+    if staff is None or row is None:
+        raise LoginRequired()
+    if _touch_due(row, now):
+        await anyio.to_thread.run_sync(_touch, request.app.state.engine, session_id, now)
     request.state.staff = staff
     return staff
 
@@ -197,7 +233,7 @@ def has_role(staff: Staff, role: Role) -> bool:
 def require_role(role: Role) -> object:
     """Dependency factory: the signed-in staff member must be at least `role`."""
 
-    def check(staff: Annotated[Staff, Depends(require_staff)]) -> Staff:
+    async def check(staff: Annotated[Staff, Depends(require_staff)]) -> Staff:
         if not has_role(staff, role):
             raise Forbidden()
         return staff

@@ -1,11 +1,13 @@
-"""Rendering admin pages: private, never cached, with the CSRF token and the signed-in user."""
+"""Rendering admin pages: private (no browser or proxy keeps them), with the CSRF token and the
+signed-in user."""
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from fastapi import HTTPException, Request, Response
-from markupsafe import Markup
+from markupsafe import escape
 from starlette.datastructures import FormData
 
 from app import csrf
@@ -24,13 +26,45 @@ def render_admin(
     headers: dict[str, str] | None = None,
 ) -> Response:
     """An admin page; every form on it gets this browser's CSRF token."""
+    response = _render(request, template, context, csrf.csrf_token(request), status_code, headers)
+    csrf.set_csrf_cookie(request, response)
+    return response
+
+
+# Stands where the browser's CSRF token goes in a page kept for reuse: random, so that no text
+# on the page (a letter's opening words, say) can contain it.
+TOKEN_SLOT = secrets.token_hex(16)
+
+
+def render_keepable(request: Request, template: str, context: dict[str, Any]) -> bytes:
+    """An admin page with a slot for the CSRF token, to be kept and served with `kept_page`."""
+    return bytes(_render(request, template, context, TOKEN_SLOT).body)
+
+
+def kept_page(request: Request, body: bytes) -> Response:
+    """A kept admin page, with this browser's CSRF token in its forms."""
+    token = str(escape(csrf.csrf_token(request))).encode()
+    response = Response(body.replace(TOKEN_SLOT.encode(), token), media_type="text/html")
+    response.headers.update(PRIVATE)
+    csrf.set_csrf_cookie(request, response)
+    return response
+
+
+def _render(
+    request: Request,
+    template: str,
+    context: dict[str, Any],
+    csrf_token: str,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+) -> Response:
     staff = getattr(request.state, "staff", None)
-    response = templates.TemplateResponse(
+    return templates.TemplateResponse(
         request,
         template,
         {
             "staff": staff,
-            "csrf_token": csrf.csrf_token(request),
+            "csrf_token": csrf_token,
             "is_editor": bool(staff and has_role(staff, Role.editor)),
             "is_admin": bool(staff and has_role(staff, Role.admin)),
             "flash": request.query_params.get("done", ""),
@@ -39,13 +73,6 @@ def render_admin(
         status_code=status_code,
         headers={**PRIVATE, **(headers or {})},
     )
-    csrf.set_csrf_cookie(request, response)
-    return response
-
-
-def render_fragment(template: str, **context: Any) -> Markup:
-    """A piece of a page rendered on its own (escaped as any page is), to be kept and reused."""
-    return Markup(templates.get_template(template).render(**context))  # noqa: S704  # nosec B704
 
 
 async def checked_form(request: Request) -> FormData:

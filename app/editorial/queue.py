@@ -5,7 +5,7 @@ A page is read one state and urgency at a time, each already in order from the
 from `question_count`, which triggers keep. Neither grows with the size of the inbox.
 
 The same triggers count every write to a letter, and the sum is the queue's version: each
-worker keeps the table it rendered for a view until the version moves, so editors who look
+worker keeps the page it rendered for a view until the version moves, so editors who look
 at the queue again and again cost one small read each until a letter changes.
 """
 
@@ -18,10 +18,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from itertools import islice
 
-from markupsafe import Markup
 from sqlalchemy import ColumnElement, func, text, tuple_
+from sqlalchemy.engine import Connection
 from sqlmodel import Session, col, select
 
+from app.db import core
 from app.models import Question, QuestionCount, QuestionStatus
 from app.publishing.search import query_terms
 
@@ -165,9 +166,9 @@ class QueueCounts:
 _COUNTS = select(QuestionCount.status, QuestionCount.n, QuestionCount.changes)
 
 
-def queue_counts(*, session: Session) -> QueueCounts:
+def queue_counts(db: Session | Connection) -> QueueCounts:
     """The counts per state and the number of writes to letters so far, in one read."""
-    rows = session.connection().execute(_COUNTS)
+    rows = core(db).execute(_COUNTS)
     counts = {state.value: 0 for state in QuestionStatus}
     version = 0
     for status, n, changes in rows:
@@ -180,47 +181,44 @@ def queue_counts(*, session: Session) -> QueueCounts:
 
 @dataclass(frozen=True)
 class QueueView:
-    """Everything a rendered table of letters depends on; the version stands for the letters."""
+    """Everything a queue page shows but the browser's form token. The version stands for the
+    letters and their counts; the rest is read on every request."""
 
     where: QueueFilter
     after: str | None
-    is_editor: bool
+    viewer: tuple[str, str, str]  # the signed-in account's email, name and role
     today: date
     version: int
     staff_names: tuple[tuple[int, str], ...]
+    topics: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class RenderedTable:
-    html: Markup
-    next_cursor: str | None
+class KeptPages:
+    """The queue pages this worker rendered at the latest version, least recently used out
+    first, each with a slot for the browser's form token.
 
-
-class RenderedTables:
-    """The tables this worker rendered at the latest version, least recently used out first.
-
-    A table from an older version is never served, and all of them are dropped once a newer
+    A page from an older version is never served, and all of them are dropped once a newer
     one is kept, so an erased letter's opening words do not linger here either.
     """
 
     def __init__(self, size: int = 64) -> None:
         self.size = size
-        self._tables: OrderedDict[QueueView, RenderedTable] = OrderedDict()
+        self._pages: OrderedDict[QueueView, bytes] = OrderedDict()
         self._version: int | None = None
         self._lock = threading.Lock()
 
-    def get(self, view: QueueView) -> RenderedTable | None:
+    def get(self, view: QueueView) -> bytes | None:
         with self._lock:
-            table = self._tables.get(view)
-            if table is not None:
-                self._tables.move_to_end(view)
-            return table
+            page = self._pages.get(view)
+            if page is not None:
+                self._pages.move_to_end(view)
+            return page
 
-    def put(self, view: QueueView, table: RenderedTable) -> None:
+    def put(self, view: QueueView, page: bytes) -> None:
         with self._lock:
             if view.version != self._version:
-                self._tables.clear()
+                self._pages.clear()
                 self._version = view.version
-            self._tables[view] = table
-            while len(self._tables) > self.size:
-                self._tables.popitem(last=False)
+            self._pages[view] = page
+            while len(self._pages) > self.size:
+                self._pages.popitem(last=False)

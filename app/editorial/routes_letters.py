@@ -7,24 +7,24 @@ from datetime import date
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
+from sqlalchemy.engine import Connection
 from sqlmodel import Session, col, select
 from starlette.datastructures import FormData
 
-from app.db import session_scope
-from app.deps import SessionDep
+from app.db import core, session_scope
 from app.editorial import letters
-from app.editorial.auth import CurrentStaff, has_role, require_staff
-from app.editorial.pages import checked_form, render_admin, render_fragment
+from app.editorial.auth import CurrentStaff, require_staff
+from app.editorial.pages import checked_form, kept_page, render_keepable
 from app.editorial.queue import (
+    KeptPages,
+    QueueCounts,
     QueueFilter,
     QueueView,
-    RenderedTable,
-    RenderedTables,
     list_queue,
     queue_counts,
 )
 from app.editorial.workflow import IllegalMove, NotAllowed
-from app.models import Question, QuestionStatus, Role, Staff, utcnow
+from app.models import Question, QuestionStatus, Staff, utcnow
 from app.submissions.service import topic_names
 
 router = APIRouter(prefix="/admin", include_in_schema=False, dependencies=[Depends(require_staff)])
@@ -36,9 +36,8 @@ def admin_home() -> Response:
 
 
 @router.get("/queue")
-def queue(
+async def queue(
     request: Request,
-    session: SessionDep,
     staff: CurrentStaff,
     state: str = Query("open", max_length=20),
     topic: str = Query("", max_length=80),
@@ -55,39 +54,44 @@ def queue(
         mine=staff.id if mine else None,
         q=q,
     )
-    counts = queue_counts(session=session)
-    names = staff_names(session)
+    # A few rows from small tables: read in place, with no worker thread (see BriefReads).
+    counts, names, topics = await request.app.state.brief_reads(_queue_facts)
     view = QueueView(
         where=where,
         after=after,
-        is_editor=has_role(staff, Role.editor),
+        viewer=(staff.email, staff.name, staff.role),
         today=utcnow().date(),
         version=counts.version,
         staff_names=tuple(names.items()),
+        topics=tuple(topics),
     )
-    tables: RenderedTables = request.app.state.queue_tables
-    table = tables.get(view)
-    if table is None:
-        page = list_queue(session=session, where=where, after=after)
-        html = render_fragment(
-            "admin/_queue_table.html",
-            page=page,
-            is_editor=view.is_editor,
-            today=view.today,
-            staff_names=names,
-        )
-        table = RenderedTable(html, page.next_cursor)
-        tables.put(view, table)
-    return render_admin(
-        request,
-        "admin/queue.html",
-        {
-            "table": table,
-            "where": where,
-            "counts": counts.by_state,
-            "topics": topic_names(session=session),
-        },
-    )
+    kept: KeptPages = request.app.state.queue_pages
+    with_flash = "done" in request.query_params  # a message for this visit only: not kept
+    page = None if with_flash else kept.get(view)
+    if page is None:
+        # Letters read after the version, so a page is never older than the version it is kept at.
+        page = await run_in_threadpool(_render_queue, request, view, counts)
+        if not with_flash:
+            kept.put(view, page)
+    return kept_page(request, page)
+
+
+def _queue_facts(connection: Connection) -> tuple[QueueCounts, dict[int, str], list[str]]:
+    return queue_counts(connection), staff_names(connection), topic_names(connection)
+
+
+def _render_queue(request: Request, view: QueueView, counts: QueueCounts) -> bytes:
+    with Session(request.app.state.engine) as session:
+        page = list_queue(session=session, where=view.where, after=view.after)
+    context = {
+        "page": page,
+        "where": view.where,
+        "counts": counts.by_state,
+        "topics": view.topics,
+        "today": view.today,
+        "staff_names": dict(view.staff_names),
+    }
+    return render_keepable(request, "admin/queue.html", context)
 
 
 @router.post("/queue/bulk")
@@ -209,7 +213,7 @@ def load_question(session: Session, question_id: int) -> Question:
 _STAFF_NAMES = select(Staff.id, Staff.name, Staff.email).order_by(col(Staff.email))
 
 
-def staff_names(session: Session) -> dict[int, str]:
+def staff_names(db: Session | Connection) -> dict[int, str]:
     """Display names of all staff, by id."""
-    rows = session.connection().execute(_STAFF_NAMES)
+    rows = core(db).execute(_STAFF_NAMES)
     return {i: name or email for i, name, email in rows if i is not None}

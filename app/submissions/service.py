@@ -14,12 +14,12 @@ from fastapi import Request
 from sqlalchemy import Insert, insert
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, col, select
 
 from app.config import Settings
-from app.db import session_scope
+from app.db import core, session_scope
 from app.mail import queue_templated
 from app.models import Question, QuestionContact, QuestionStatus, Topic
 from app.publishing.search import index_question
@@ -57,16 +57,16 @@ def hash_token(token: str) -> str:
 _TOPIC_NAMES = select(Topic.name).order_by(col(Topic.name))
 
 
-def topic_names(*, session: Session) -> list[str]:
+def topic_names(db: Session | Connection) -> list[str]:
     """The topics a reader may hint at, by name."""
-    return list(session.connection().execute(_TOPIC_NAMES).scalars())
+    return list(core(db).execute(_TOPIC_NAMES).scalars())
 
 
 def current_topic_names(engine: Engine) -> list[str]:
     """The topic names, read on a connection given back at once: a request that goes on to
     write must not hold one connection while it waits for another."""
     with Session(engine) as session:
-        return topic_names(session=session)
+        return topic_names(session)
 
 
 def new_question(
