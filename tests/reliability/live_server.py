@@ -136,6 +136,23 @@ class LiveServer:
             os.killpg(process.pid, signal.SIGKILL)
         self._close_log()
 
+    @property
+    def pid(self) -> int:
+        """The master's process id."""
+        assert self._process is not None, "not running"
+        return self._process.pid
+
+    def workers_now(self) -> list[int]:
+        """The process ids of the server's workers (the children of its master)."""
+        master = str(self.pid)
+        found = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            with contextlib.suppress(OSError):
+                # pid (name) state ppid ...: the name may hold spaces, so split after it
+                if stat.read_text().rsplit(")", 1)[1].split()[1] == master:
+                    found.append(int(stat.parent.name))
+        return sorted(found)
+
     def log_tail(self, lines: int = 40) -> str:
         if not self.log_path.exists():
             return ""

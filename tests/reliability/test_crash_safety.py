@@ -5,8 +5,10 @@ connection, never loses an acknowledged letter, never stores one twice, and reco
 from __future__ import annotations
 
 import json
+import os
 import random
 import shutil
+import signal
 import socket
 import threading
 import time
@@ -287,3 +289,39 @@ def test_a_connection_cut_mid_request_gets_a_clean_503(
     assert stored_letters(url, {"cut-mid-request": retried.json()["token"]}).rows == 1
     assert isinstance(answers["next"], tuple) and answers["next"][0] == 200, answers["next"]
     assert "Exception in ASGI application" not in server.log_path.read_text()
+
+
+def test_a_worker_that_dies_is_replaced_and_the_site_goes_on(
+    databases: DatabaseFactory, tmp_path: Path
+) -> None:
+    """A worker killed outright is replaced by the master, a copy of it with the site's code
+    already imported, and the site goes on answering and taking letters meanwhile."""
+    server = LiveServer(databases.fresh("sqlite"), tmp_path / "var", workers=2)
+    server.start()
+    try:
+        server.wait_healthy(within=30.0)
+        deadline = time.monotonic() + 30
+        while len(workers := server.workers_now()) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        # Copies of the master (forked), not new interpreters that import the site again.
+        assert {_command_of(pid) for pid in workers} == {_command_of(server.pid)}
+        assert len(workers) == 2, server.log_tail()
+        os.kill(workers[0], signal.SIGKILL)
+        with httpx.Client(base_url=server.base_url, timeout=REQUEST_TIMEOUT) as client:
+            while time.monotonic() < deadline:
+                now = server.workers_now()
+                if len(now) == 2 and workers[0] not in now:
+                    break
+                time.sleep(0.1)
+            assert len(now) == 2 and workers[0] not in now, server.log_tail()
+            assert {_command_of(pid) for pid in now} == {_command_of(server.pid)}
+            answers = [client.get("/healthz").status_code for _ in range(20)]
+            sent = client.post("/api/v1/questions", json=letter_body("replaced"))
+        assert answers == [200] * 20
+        assert sent.status_code == 201, sent.text
+    finally:
+        server.stop()
+
+
+def _command_of(pid: int) -> bytes:
+    return Path(f"/proc/{pid}/cmdline").read_bytes()
