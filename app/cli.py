@@ -6,6 +6,7 @@ import argparse
 import contextlib
 import ctypes
 import ctypes.util
+import gc
 import getpass
 import multiprocessing
 import os
@@ -42,9 +43,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
     settings.resolved_secret_key()  # fail now, with one line, rather than in every worker
     migrated_engine(settings).dispose()
-    _limit_malloc_arenas()
-    if args.workers > 1:
-        _fork_workers()
+    _preload()
     uvicorn.run(
         "app.main:create_app",
         factory=True,
@@ -60,16 +59,22 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _fork_workers() -> None:
-    """Have uvicorn start its workers as copies of this process (fork), with the site's code
-    imported once here, instead of as new interpreters that each import it again (spawn):
-    start-up is shorter by about a second of imports on two cores, and the workers share the
-    code's memory. uvicorn has no setting for this; should its internals change, workers are
-    spawned as before."""
+def _preload() -> None:
+    """Import the site here, once, and have uvicorn start its workers as copies of this process
+    (fork) instead of as new interpreters that each import it again (spawn): start-up is shorter
+    by about a second of imports on two cores, and the workers share the code's memory.
+
+    What the import made lives as long as the process, so it is frozen out of the collector's
+    passes first: they do not write to (and so copy) the memory the workers share. uvicorn has
+    no setting for the start method; should its internals change, workers are spawned as before.
+    """
     from uvicorn import _subprocess
 
     import app.main  # noqa: F401  # imported here, once, for every worker
 
+    _limit_malloc_arenas()
+    gc.collect()
+    gc.freeze()
     if isinstance(getattr(_subprocess, "spawn", None), multiprocessing.context.SpawnContext):
         _subprocess.spawn = multiprocessing.get_context("fork")  # type: ignore[assignment]
 

@@ -81,12 +81,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             raise
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.worker_threads
         tasks = _start_background_work(app) if settings.background_tasks else []
-        # What start-up made lives as long as the worker: the collector need not look at it again.
+        # What start-up made lives as long as the app: the collector's full passes skip it.
         gc.collect()
         gc.freeze()
         try:
             yield
         finally:
+            gc.unfreeze()
             for task in tasks:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
