@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from fastapi import Request
-from sqlalchemy import delete, func, insert, text
+from sqlalchemy import bindparam, delete, func, insert, text
 from sqlmodel import Session, col, select
 
 from app.models import RateEvent
@@ -84,23 +84,23 @@ def recent_count(
 def record_event(*, session: Session, bucket: str, client: str, now: datetime) -> None:
     """Count one action, unconditionally."""
     row = {"bucket": bucket, "client_hash": client, "created_at": now}
-    session.connection().execute(insert(RateEvent), row)
+    session.connection().execute(_RECORD, row)
+
+
+# Built once: every letter is counted, inside the one write transaction at a time.
+_RECENT = select(func.count(), func.min(RateEvent.created_at)).where(
+    col(RateEvent.bucket) == bindparam("bucket"),
+    col(RateEvent.client_hash) == bindparam("client"),
+    col(RateEvent.created_at) > bindparam("since"),
+)
+_RECORD = insert(RateEvent)
 
 
 def _recent(
     session: Session, bucket: str, client: str, since: datetime
 ) -> tuple[int, datetime | None]:
-    count, oldest = (
-        session.connection()
-        .execute(
-            select(func.count(), func.min(RateEvent.created_at)).where(
-                RateEvent.bucket == bucket,
-                RateEvent.client_hash == client,
-                col(RateEvent.created_at) > since,
-            )
-        )
-        .one()
-    )
+    params = {"bucket": bucket, "client": client, "since": since}
+    count, oldest = session.connection().execute(_RECENT, params).one()
     return int(count), oldest
 
 

@@ -31,11 +31,13 @@ class Server:
         return [self.process.pid, *_children(self.process.pid)]
 
     def worker_rss_mb(self) -> list[float]:
-        """Resident memory of each worker process (the children that uvicorn spawned)."""
+        """Resident memory of each worker process (the children that uvicorn started: copies
+        of the master, or new interpreters when it spawns them)."""
         sizes = []
+        master = Path(f"/proc/{self.process.pid}/cmdline").read_bytes()
         for pid in _children(self.process.pid):
             cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
-            if b"spawn_main" not in cmdline:
+            if cmdline != master and b"spawn_main" not in cmdline:
                 continue  # multiprocessing's resource tracker, not a worker
             status = Path(f"/proc/{pid}/status").read_text()
             match = re.search(r"VmRSS:\s+(\d+) kB", status)

@@ -204,7 +204,7 @@ def test_a_database_that_cannot_be_read_gives_503_and_keeps_the_letter(
     def unreadable(_: object) -> list[str]:
         raise OperationalError("SELECT topic.name", {}, RuntimeError("disk I/O error"))
 
-    monkeypatch.setattr(service, "current_topic_names", unreadable)
+    monkeypatch.setattr(service, "topic_names", unreadable)
     page = send_letter(asking, hidden, signoff="Still Here")
     api = asking.post(
         "/api/v1/questions", json={"question": LETTER, "signoff": "API", "consent": True}

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Header, HTTPException, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from sqlalchemy.exc import OperationalError
@@ -58,7 +59,7 @@ def _busy() -> JSONResponse:
     response_model=QuestionCreated,
     responses=error_responses(403, 429),
 )
-def create_question(
+async def create_question(
     body: QuestionIn,
     request: Request,
     idempotency_key: Annotated[str | None, Header(max_length=64)] = None,
@@ -67,7 +68,7 @@ def create_question(
     if not csrf.origin_allowed(request):
         return _error(403, "Cross-site requests are not accepted.")
     try:
-        topics = service.current_topic_names(request.app.state.engine)
+        topics = await request.app.state.brief_reads(service.topic_names)
     except OperationalError:
         return _busy()
     letter, errors = validate_letter(body.model_dump(), topics)
@@ -78,8 +79,9 @@ def create_question(
     settings = request.app.state.settings
     key = f"api:{idempotency_key}" if idempotency_key else service.new_submission_key()
     try:
-        submitted = service.accept_letter(
-            request=request, letter=letter, submission_key=key, now=utcnow()
+        # The write, and the wait for it, in a worker thread.
+        submitted = await run_in_threadpool(
+            service.accept_letter, request=request, letter=letter, submission_key=key, now=utcnow()
         )
     except RateLimited as limited:
         return _error(

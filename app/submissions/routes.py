@@ -70,10 +70,8 @@ async def send_letter(request: Request) -> Response:
     settings, secret = request.app.state.settings, request.app.state.secret_key
     posted_token = form.get("form_token")
     try:
-        # No database connection is held while this request waits for the write below.
-        topics: list[str] | None = await run_in_threadpool(
-            service.current_topic_names, request.app.state.engine
-        )
+        # A brief read on a connection of its own: none is held while the write below waits.
+        topics: list[str] | None = await request.app.state.brief_reads(service.topic_names)
     except OperationalError:
         topics = None
 

@@ -65,8 +65,8 @@ def topic_names(db: Session | Connection) -> list[str]:
 def current_topic_names(engine: Engine) -> list[str]:
     """The topic names, read on a connection given back at once: a request that goes on to
     write must not hold one connection while it waits for another."""
-    with Session(engine) as session:
-        return topic_names(session)
+    with engine.connect() as connection:
+        return topic_names(connection)
 
 
 def new_question(
@@ -126,9 +126,15 @@ def submit_letter(
 
 def _insert_once(session: Session) -> Insert:
     """INSERT of a letter that does nothing when its submission key is already stored."""
-    make = sqlite_insert if session.get_bind().dialect.name == "sqlite" else postgresql_insert
-    statement = make(Question).on_conflict_do_nothing(index_elements=["submission_key"])
-    return statement.returning(col(Question.id))
+    return _INSERT_ONCE[session.get_bind().dialect.name]
+
+
+_INSERT_ONCE: dict[str, Insert] = {
+    name: make(Question)
+    .on_conflict_do_nothing(index_elements=["submission_key"])
+    .returning(col(Question.id))
+    for name, make in (("sqlite", sqlite_insert), ("postgresql", postgresql_insert))
+}
 
 
 def accept_letter(

@@ -307,6 +307,7 @@ def test_a_worker_that_dies_is_replaced_and_the_site_goes_on(
         assert {_command_of(pid) for pid in workers} == {_command_of(server.pid)}
         assert len(workers) == 2, server.log_tail()
         os.kill(workers[0], signal.SIGKILL)
+        now: list[int] = []
         with httpx.Client(base_url=server.base_url, timeout=REQUEST_TIMEOUT) as client:
             while time.monotonic() < deadline:
                 now = server.workers_now()
