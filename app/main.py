@@ -82,7 +82,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.worker_threads
         tasks = _start_background_work(app) if settings.background_tasks else []
         # What start-up made lives as long as the app: the collector's full passes skip it.
-        gc.collect()
+        # (No collection first: that would walk the whole heap at every start of an app.)
         gc.freeze()
         try:
             yield
