@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 import anyio.to_thread
 from sqlalchemy import event, inspect, text
-from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import ConnectionPoolEntry, StaticPool
 from sqlmodel import Session, create_engine
@@ -82,23 +82,29 @@ def _sqlite_begin(connection: Connection) -> None:
         connection.exec_driver_sql(f"BEGIN {mode}")
 
 
+def _sqlite_engine(url: URL, busy_timeout_ms: int, **pool: Any) -> Engine:
+    """A SQLite engine whose connections all get the pragmas and whose transactions begin
+    when we say (see _sqlite_begin)."""
+    engine = create_engine(
+        url,
+        connect_args={"check_same_thread": False, "timeout": busy_timeout_ms / 1000},
+        hide_parameters=True,  # error messages never carry letters or addresses
+        **pool,
+    )
+    event.listen(engine, "connect", _sqlite_pragmas(busy_timeout_ms))
+    event.listen(engine, "begin", _sqlite_begin)
+    return engine
+
+
 def make_engine(database_url: str, *, busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS) -> Engine:
     """An engine for the URL: SQLite with WAL and foreign keys, or PostgreSQL with pre-ping."""
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(
-            url,
-            connect_args={"check_same_thread": False, "timeout": busy_timeout_ms / 1000},
-            # SQLite writes one at a time and reads from memory: twenty connections are more
-            # than two cores keep busy, and each holds its own cache and schema.
-            pool_size=10,
-            max_overflow=10,
-            hide_parameters=True,  # error messages never carry letters or addresses
-        )
-        event.listen(engine, "connect", _sqlite_pragmas(busy_timeout_ms))
-        event.listen(engine, "begin", _sqlite_begin)
+        # SQLite writes one at a time and reads from memory: twenty connections are more than
+        # two cores keep busy, and each holds its own cache and schema.
+        engine = _sqlite_engine(url, busy_timeout_ms, pool_size=10, max_overflow=10)
         if url.database and url.database != ":memory:":
             gate = _GATES.setdefault(url.database, WriteGate(url.database, busy_timeout_ms / 1000))
             event.listen(engine, "engine_disposed", lambda _: gate.close())
@@ -133,17 +139,7 @@ class BriefReads:
         self._engine = engine
         self._in_place: Engine | None = None
         if engine.dialect.name == "sqlite":
-            self._in_place = create_engine(
-                engine.url,
-                poolclass=StaticPool,
-                connect_args={
-                    "check_same_thread": False,
-                    "timeout": BRIEF_READ_TIMEOUT_MS / 1000,
-                },
-                hide_parameters=True,
-            )
-            event.listen(self._in_place, "connect", _sqlite_pragmas(BRIEF_READ_TIMEOUT_MS))
-            event.listen(self._in_place, "begin", _sqlite_begin)
+            self._in_place = _sqlite_engine(engine.url, BRIEF_READ_TIMEOUT_MS, poolclass=StaticPool)
         self._lock = threading.Lock()  # one event loop uses it; tests may bring another
 
     async def __call__(self, read: Callable[..., T], *args: Any) -> T:

@@ -161,12 +161,12 @@ def _read_session(connection: Connection, session_id: str) -> Row[Any] | None:
     return connection.execute(_SIGNED_IN, {"key": _hash(session_id)}).first()
 
 
-def _accept(request: Request, session_id: str, row: Row[Any] | None, now: datetime) -> Staff | None:
+def _accept(request: Request, session_id: str, row: Row[Any], now: datetime) -> Staff | None:
     """The staff member a session row signs in: None when it expired, idled out or the account
     was switched off. Idle and absolute timeouts are enforced here."""
     settings: Settings = request.app.state.settings
     idle_limit = timedelta(minutes=settings.session_idle_minutes)
-    if row is None or row.expires_at <= now or now - row.last_seen_at > idle_limit:
+    if row.expires_at <= now or now - row.last_seen_at > idle_limit:
         return None
     staff = Staff(**{name: row._mapping[name] for name in _STAFF_FIELDS})
     if not staff.active:
@@ -188,39 +188,29 @@ def _touch(engine: Engine, session_id: str, now: datetime) -> None:
         )
 
 
-def _touch_due(row: Row[Any], now: datetime) -> bool:
-    return bool(now - row.last_seen_at > TOUCH_EVERY)
-
-
-def staff_for_request(request: Request) -> Staff | None:
-    """The signed-in staff member, or None (for code already in a worker thread)."""
-    session_id, now = _session_id(request), utcnow()
-    if session_id is None:
-        return None
-    engine = request.app.state.engine
-    with engine.connect() as connection:
-        row = _read_session(connection, session_id)
-    staff = _accept(request, session_id, row, now)
-    if staff is not None and row is not None and _touch_due(row, now):
-        _touch(engine, session_id, now)
-    return staff
-
-
-async def require_staff(request: Request) -> Staff:
-    """Dependency: any signed-in staff member, else a redirect to the login page.
+async def signed_in(request: Request) -> Staff | None:
+    """The signed-in staff member, or None.
 
     It runs on every admin page, so the session is read as a brief read (in place on SQLite);
     only the once-a-minute touch goes to a worker thread, as it may wait for the write lock.
     """
     session_id, now = _session_id(request), utcnow()
     if session_id is None:
-        raise LoginRequired()
+        return None
     row = await request.app.state.brief_reads(_read_session, session_id)
+    if row is None:
+        return None
     staff = _accept(request, session_id, row, now)
-    if staff is None or row is None:
-        raise LoginRequired()
-    if _touch_due(row, now):
+    if staff is not None and now - row.last_seen_at > TOUCH_EVERY:
         await anyio.to_thread.run_sync(_touch, request.app.state.engine, session_id, now)
+    return staff
+
+
+async def require_staff(request: Request) -> Staff:
+    """Dependency: any signed-in staff member, else a redirect to the login page."""
+    staff = await signed_in(request)
+    if staff is None:
+        raise LoginRequired()
     request.state.staff = staff
     return staff
 

@@ -24,8 +24,8 @@ def _safe_next(target: str | None) -> str:
 
 
 @router.get("/login")
-def login_page(request: Request, next: str | None = None) -> Response:
-    if auth.staff_for_request(request) is not None:
+async def login_page(request: Request, next: str | None = None) -> Response:
+    if await auth.signed_in(request) is not None:
         return RedirectResponse(_safe_next(next), status_code=303)
     return render_admin(request, "admin/login.html", {"next": _safe_next(next), "email": ""})
 

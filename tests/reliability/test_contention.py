@@ -9,6 +9,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, timedelta
 from pathlib import Path
 from typing import Any
@@ -153,6 +154,19 @@ def test_a_lock_held_past_the_timeout_gives_503_and_keeps_the_letter(
     print(f"\n[lock past timeout {backend}] refused after {waited:.2f}s with 503, text kept")
 
 
+@contextmanager
+def _one_worker(url: str, tmp_path: Path) -> Iterator[tuple[LiveServer, httpx.Client]]:
+    """The site with one worker, healthy, and a client of it; stopped afterwards."""
+    server = _server(url, tmp_path, workers=1)
+    try:
+        server.start()
+        server.wait_healthy(within=30.0)
+        with httpx.Client(base_url=server.base_url, timeout=REQUEST_TIMEOUT) as client:
+            yield server, client
+    finally:
+        server.stop()
+
+
 def _health_while_waiting(
     server: LiveServer, url: str, write: Callable[[], None]
 ) -> tuple[httpx.Response, bool]:
@@ -175,20 +189,14 @@ def test_a_letter_waiting_for_the_lock_does_not_freeze_the_worker(
     databases: DatabaseFactory, backend: str, tmp_path: Path
 ) -> None:
     url = databases.fresh(backend)
-    server = _server(url, tmp_path, workers=1)
     outcome: dict[str, int] = {}
-    try:
-        server.start()
-        server.wait_healthy(within=30.0)
-        with httpx.Client(base_url=server.base_url, timeout=REQUEST_TIMEOUT) as client:
-            hidden = form_fields(client)  # type: ignore[arg-type]
+    with _one_worker(url, tmp_path) as (server, client):
+        hidden = form_fields(client)  # type: ignore[arg-type]
 
-            def post() -> None:
-                outcome["status"] = send_letter(client, hidden).status_code  # type: ignore[arg-type]
+        def post() -> None:
+            outcome["status"] = send_letter(client, hidden).status_code  # type: ignore[arg-type]
 
-            health, answered_while_waiting = _health_while_waiting(server, url, post)
-    finally:
-        server.stop()
+        health, answered_while_waiting = _health_while_waiting(server, url, post)
     assert outcome.get("status") == 303
     assert health.status_code == 200
     assert answered_while_waiting, "/healthz waited for the letter's write"
@@ -206,25 +214,19 @@ def test_an_editor_waiting_for_the_lock_does_not_freeze_the_worker(
     with session_scope(engine) as session:
         create_staff(session=session, email=STAFF["editor"], role="editor", password=PASSWORD)
     engine.dispose()
-    server = _server(url, tmp_path, workers=1)
     outcome: dict[str, int] = {}
-    try:
-        server.start()
-        server.wait_healthy(within=30.0)
-        with httpx.Client(base_url=server.base_url, timeout=REQUEST_TIMEOUT) as client:
-            assert send_letter(client, form_fields(client)).status_code == 303  # type: ignore[arg-type]
-            assert log_in(client, "editor").status_code == 303  # type: ignore[arg-type]
-            page = "/admin/questions/1"
-            token = csrf_of(client, page)  # type: ignore[arg-type]
+    with _one_worker(url, tmp_path) as (server, client):
+        assert send_letter(client, form_fields(client)).status_code == 303  # type: ignore[arg-type]
+        assert log_in(client, "editor").status_code == 303  # type: ignore[arg-type]
+        page = "/admin/questions/1"
+        token = csrf_of(client, page)  # type: ignore[arg-type]
 
-            def triage() -> None:
-                data = {"action": "shortlist", "csrf_token": token}
-                outcome["status"] = client.post(f"{page}/triage", data=data).status_code
+        def triage() -> None:
+            data = {"action": "shortlist", "csrf_token": token}
+            outcome["status"] = client.post(f"{page}/triage", data=data).status_code
 
-            health, answered_while_waiting = _health_while_waiting(server, url, triage)
-            shown = soup(client.get(page).text).select_one(".state").get_text()
-    finally:
-        server.stop()
+        health, answered_while_waiting = _health_while_waiting(server, url, triage)
+        shown = soup(client.get(page).text).select_one(".state").get_text()
     assert health.status_code == 200
     assert answered_while_waiting, "/healthz waited for the editor's write"
     assert outcome.get("status") == 303
