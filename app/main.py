@@ -15,6 +15,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from fastapi.telemetry import TelemetryConfig
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -56,6 +57,16 @@ MAIL_SECONDS = 5
 RETENTION_SECONDS = 3600
 BODY_LIMITS = {"/admin/": 6 * 1024 * 1024}
 PUBLISH_DUE_SECONDS = 30
+# FastAPI's own OpenTelemetry, off whatever the environment says: its spans carry request paths
+# (a status link's token is one), its logs exception messages, and auto-configuration would
+# export them to whatever collector the environment names. Nothing about a letter leaves the site.
+NO_TELEMETRY: TelemetryConfig = {
+    "tracing": False,
+    "metrics": False,
+    "logs": False,
+    "operation_spans": False,
+    "auto_configure": False,
+}
 EDITORIAL_ROUTERS = [
     routes_auth.router,
     routes_letters.router,
@@ -101,6 +112,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title=settings.site_name,
         version=__version__,
         lifespan=lifespan,
+        telemetry=NO_TELEMETRY,
         docs_url=None if settings.is_production else "/docs",
         redoc_url=None,
     )

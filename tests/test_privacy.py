@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import cache
 
 from fastapi.testclient import TestClient
+from opentelemetry import trace
+from opentelemetry._logs import set_logger_provider
+from opentelemetry.sdk._logs import LoggerProvider
+from opentelemetry.sdk._logs.export import InMemoryLogRecordExporter, SimpleLogRecordProcessor
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from sqlmodel import Session, select
 
 from app.editorial.workflow import move_question
@@ -96,3 +104,32 @@ def test_retention_command_runs(asking: TestClient, monkeypatch, capsys) -> None
     monkeypatch.setenv("CONSULT_VAR_DIR", str(settings.var_dir))
     assert main(["retention", "run"]) == 0
     assert "erased" in capsys.readouterr().out
+
+
+@cache
+def _collector() -> tuple[InMemorySpanExporter, InMemoryLogRecordExporter]:
+    """An OpenTelemetry collector configured for the whole process, as an operator's
+    environment might (a process can set its providers once, so it is shared)."""
+    spans, logs = InMemorySpanExporter(), InMemoryLogRecordExporter()
+    tracing = TracerProvider()
+    tracing.add_span_processor(SimpleSpanProcessor(spans))
+    trace.set_tracer_provider(tracing)
+    logging = LoggerProvider()
+    logging.add_log_record_processor(SimpleLogRecordProcessor(logs))
+    set_logger_provider(logging)
+    return spans, logs
+
+
+def test_nothing_goes_to_a_telemetry_collector_even_when_one_is_configured(
+    asking: TestClient,
+) -> None:
+    spans, logs = _collector()
+    spans.clear()
+    logs.clear()
+    status_page = send_letter(asking, email=SECRET_ADDRESS).headers["location"]
+    assert asking.get(status_page).status_code == 200
+    refused = asking.post("/api/v1/questions", json={"question": 42, "signoff": SECRET_ADDRESS})
+    assert refused.status_code == 422
+    # A status link's token is in its path, and a refused letter's text in the logs' data.
+    assert spans.get_finished_spans() == ()
+    assert logs.get_finished_logs() == ()
