@@ -35,8 +35,8 @@ audit: $(STAMP)
 test: lint
 	$(BIN)/python -m pytest --cov --cov-report=term:skip-covered $(PYTEST_ARGS)
 
-# The benchmark (see bench/README.md): about 13 minutes; BENCH_ARGS="--sizes 1000,10000,100000"
-# for the full chart (about 15), "--postgres" to add PostgreSQL.
+# The benchmark (see bench/README.md): about 12 minutes; BENCH_ARGS="--sizes 1000,10000,100000"
+# for the full chart (about 18), "--postgres" to add PostgreSQL.
 bench: $(STAMP)
 	$(BIN)/python -c 'import matplotlib' 2>/dev/null || \
 	  $(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[bench]' || \
