@@ -16,16 +16,19 @@ from typing import Any, TypeVar
 import anyio.to_thread
 from sqlalchemy import event, inspect, text
 from sqlalchemy.engine import URL, Connection, Engine, make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.pool import ConnectionPoolEntry, StaticPool
 from sqlmodel import Session, create_engine
 
 from app.config import project_dir
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
-# How long a read on the event loop may wait for SQLite (in WAL mode it does not wait at all but
-# in rare moments such as recovery after a crash): every request of the worker waits with it.
+# How long a brief read may wait for a lock. On SQLite it is made on the event loop, where every
+# request of the worker waits with it (in WAL mode it does not wait at all but in rare moments
+# such as recovery after a crash); on PostgreSQL only a schema change would hold it up.
 BRIEF_READ_TIMEOUT_MS = 250
+# Connections per worker for brief reads on PostgreSQL: each holds one for about a millisecond.
+BRIEF_READ_CONNECTIONS = 4
 MIGRATIONS_DIR = project_dir() / "migrations"
 
 
@@ -109,14 +112,18 @@ def make_engine(database_url: str, *, busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT
             gate = _GATES.setdefault(url.database, WriteGate(url.database, busy_timeout_ms / 1000))
             event.listen(engine, "engine_disposed", lambda _: gate.close())
         return engine
+    return _postgresql_engine(
+        url, busy_timeout_ms, pool_pre_ping=True, pool_size=10, max_overflow=20
+    )
+
+
+def _postgresql_engine(url: URL, lock_timeout_ms: int, **pool: Any) -> Engine:
     # A lock held too long ends the wait with an error (answered 503), as busy_timeout does.
     return create_engine(
         url,
-        pool_pre_ping=True,
-        pool_size=10,
-        max_overflow=20,
         hide_parameters=True,
-        connect_args={"options": f"-c lock_timeout={int(busy_timeout_ms)}"},
+        connect_args={"options": f"-c lock_timeout={int(lock_timeout_ms)}"},
+        **pool,
     )
 
 
@@ -136,27 +143,48 @@ class BriefReads:
     """
 
     def __init__(self, engine: Engine) -> None:
-        self._engine = engine
         self._in_place: Engine | None = None
         if engine.dialect.name == "sqlite":
             self._in_place = _sqlite_engine(engine.url, BRIEF_READ_TIMEOUT_MS, poolclass=StaticPool)
+            self._engine = self._in_place
+        else:
+            # Each statement on its own, with no ping before it: one round trip where a
+            # transaction and a ping made four. A connection the server dropped is noticed by
+            # the read itself, which then goes again on a new one (see _read_again).
+            self._engine = _postgresql_engine(
+                engine.url,
+                BRIEF_READ_TIMEOUT_MS,
+                isolation_level="AUTOCOMMIT",
+                pool_size=BRIEF_READ_CONNECTIONS,
+                max_overflow=0,
+            )
         self._lock = threading.Lock()  # one event loop uses it; tests may bring another
 
     async def __call__(self, read: Callable[..., T], *args: Any) -> T:
-        """`read(connection, *args)` in one transaction, in place or in a worker thread."""
+        """`read(connection, *args)`, in place or in a worker thread."""
         if self._in_place is None:
-            return await anyio.to_thread.run_sync(_read, self._engine, read, *args)
+            return await anyio.to_thread.run_sync(_read_again, self._engine, read, *args)
         with self._lock:
             return _read(self._in_place, read, *args)
 
     def close(self) -> None:
-        if self._in_place is not None:
-            self._in_place.dispose()
+        self._engine.dispose()
 
 
 def _read(engine: Engine, read: Callable[..., T], *args: Any) -> T:
     with engine.connect() as connection:
         return read(connection, *args)
+
+
+def _read_again(engine: Engine, read: Callable[..., T], *args: Any) -> T:
+    """A read that goes again, once, when its connection turned out to be dead (the server
+    restarted, or dropped it): the pool has let all its connections go by then."""
+    try:
+        return _read(engine, read, *args)
+    except DBAPIError as error:
+        if not error.connection_invalidated:
+            raise
+        return _read(engine, read, *args)
 
 
 def core(db: Session | Connection) -> Connection:
