@@ -30,7 +30,7 @@ from app.editorial import (
     routes_letters,
     routes_revisions,
 )
-from app.editorial.auth import Forbidden, LoginRequired
+from app.editorial.auth import Forbidden, LoginRequired, SessionTouches
 from app.editorial.queue import KeptPages
 from app.editorial.workflow import publish_due
 from app.logs import configure_logging
@@ -126,6 +126,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Innermost, so that pages served from it still get the security headers (and a new nonce).
     app.state.page_cache = PageCache(read_version=lambda: read_content_version(app.state.engine))
     app.state.queue_pages = KeptPages()
+    app.state.session_touches = SessionTouches()
     app.state.letter_writer = LetterWriter(engine, settings)
     app.add_middleware(PageCacheMiddleware, cache=app.state.page_cache)
     app.add_middleware(

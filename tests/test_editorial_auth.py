@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import time
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
+from datetime import UTC, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -18,9 +19,10 @@ from sqlmodel import Session, col, select
 from app.cli import main
 from app.db import make_engine
 from app.deps import get_session
+from app.editorial import auth
 from app.editorial.passwords import hasher, password_problem
 from app.main import EDITORIAL_ROUTERS
-from app.models import AuditEntry, Staff, StaffSession
+from app.models import AuditEntry, Staff, StaffSession, utcnow
 from tests.editing import PASSWORD, STAFF, csrf_of, log_in, log_out
 from tests.helpers import soup
 
@@ -188,6 +190,31 @@ def test_a_session_idle_for_more_than_30_minutes_ends(newsroom: TestClient) -> N
     assert newsroom.get("/admin/queue").status_code == 200
     _age_sessions(newsroom, idle=timedelta(minutes=31))
     assert newsroom.get("/admin/queue").status_code == 303
+
+
+def test_pages_arriving_together_on_a_stale_session_write_its_time_once(
+    newsroom: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every page that comes in while the session's time is over a minute old reads that old
+    time; one of them writes the new time, not each of them."""
+    log_in(newsroom, "editor")
+    _age_sessions(newsroom, idle=timedelta(minutes=2))
+    written: list[object] = []
+    real_touch = auth._touch
+
+    def slow_touch(engine, session_id, now):  # type: ignore[no-untyped-def]
+        written.append(now)
+        time.sleep(0.2)  # the others arrive before this write is done
+        real_touch(engine, session_id, now)
+
+    monkeypatch.setattr(auth, "_touch", slow_touch)
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        pages = list(pool.map(lambda _: newsroom.get("/admin/queue"), range(6)))
+    assert [page.status_code for page in pages] == [200] * 6
+    assert len(written) == 1
+    with Session(newsroom.app.state.engine) as session:
+        seen = session.exec(select(StaffSession)).one().last_seen_at
+    assert utcnow() - (seen if seen.tzinfo else seen.replace(tzinfo=UTC)) < timedelta(seconds=30)
 
 
 def test_a_session_ends_after_12_hours_however_busy(newsroom: TestClient) -> None:

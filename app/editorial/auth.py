@@ -176,6 +176,27 @@ def _accept(request: Request, session_id: str, row: Row[Any], now: datetime) -> 
     return staff
 
 
+class SessionTouches:
+    """When this worker last noted each session's use. Every request that arrives while the
+    stored time is a minute old reads that old time; only the first of them writes the new one,
+    not each (a burst of writes to one row, and on SQLite of flushes to disk)."""
+
+    KEEP = 10_000  # past this many sessions, those noted over a minute ago are forgotten
+
+    def __init__(self) -> None:
+        self._noted: dict[str, datetime] = {}
+
+    def claim(self, session_id: str, last_seen: datetime, now: datetime) -> bool:
+        """Whether this request should write `now` as the session's last use."""
+        noted = max(last_seen, self._noted.get(session_id, last_seen))
+        if now - noted <= TOUCH_EVERY:
+            return False
+        if len(self._noted) >= self.KEEP:
+            self._noted = {k: t for k, t in self._noted.items() if now - t <= TOUCH_EVERY}
+        self._noted[session_id] = now
+        return True
+
+
 def _touch(engine: Engine, session_id: str, now: datetime) -> None:
     """Note the session's use (a write, made at most once a minute per session)."""
     with session_scope(engine) as db:
@@ -201,7 +222,8 @@ async def signed_in(request: Request) -> Staff | None:
     if row is None:
         return None
     staff = _accept(request, session_id, row, now)
-    if staff is not None and now - row.last_seen_at > TOUCH_EVERY:
+    touches: SessionTouches = request.app.state.session_touches
+    if staff is not None and touches.claim(session_id, row.last_seen_at, now):
         await anyio.to_thread.run_sync(_touch, request.app.state.engine, session_id, now)
     return staff
 
