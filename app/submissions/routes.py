@@ -59,8 +59,8 @@ def render_form(
 
 
 @router.get("/ask")
-def ask_form(request: Request) -> Response:
-    return render_form(request, service.current_topic_names(request.app.state.engine))
+async def ask_form(request: Request) -> Response:
+    return render_form(request, await request.app.state.brief_reads(service.topic_names))
 
 
 @router.post("/ask")

@@ -62,13 +62,6 @@ def topic_names(db: Session | Connection) -> list[str]:
     return list(core(db).execute(_TOPIC_NAMES).scalars())
 
 
-def current_topic_names(engine: Engine) -> list[str]:
-    """The topic names, read on a connection given back at once: a request that goes on to
-    write must not hold one connection while it waits for another."""
-    with engine.connect() as connection:
-        return topic_names(connection)
-
-
 def new_question(
     *, letter: LetterInput, token: str, submission_key: str, now: datetime
 ) -> Question:
