@@ -143,10 +143,9 @@ class BriefReads:
     """
 
     def __init__(self, engine: Engine) -> None:
-        self._in_place: Engine | None = None
-        if engine.dialect.name == "sqlite":
-            self._in_place = _sqlite_engine(engine.url, BRIEF_READ_TIMEOUT_MS, poolclass=StaticPool)
-            self._engine = self._in_place
+        self._in_place = engine.dialect.name == "sqlite"
+        if self._in_place:
+            self._engine = _sqlite_engine(engine.url, BRIEF_READ_TIMEOUT_MS, poolclass=StaticPool)
         else:
             # Each statement on its own, with no ping before it: one round trip where a
             # transaction and a ping made four. A connection the server dropped is noticed by
@@ -162,10 +161,10 @@ class BriefReads:
 
     async def __call__(self, read: Callable[..., T], *args: Any) -> T:
         """`read(connection, *args)`, in place or in a worker thread."""
-        if self._in_place is None:
+        if not self._in_place:
             return await anyio.to_thread.run_sync(_read_again, self._engine, read, *args)
         with self._lock:
-            return _read(self._in_place, read, *args)
+            return _read(self._engine, read, *args)
 
     def close(self) -> None:
         self._engine.dispose()
