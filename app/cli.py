@@ -117,6 +117,8 @@ def cmd_content_import(args: argparse.Namespace, settings: Settings) -> int:
         f"{report.changes} changes: {report.created} created, {report.updated} updated, "
         f"{report.unchanged} unchanged, {report.topics_changed} topics changed"
     )
+    for slug, findings in report.findings:
+        print(f"possible identifying details in {slug}: {findings}")
     for error in report.errors:
         print(f"skipped {error}", file=sys.stderr)
     return 1 if report.errors else 0

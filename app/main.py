@@ -27,6 +27,7 @@ from app.editorial import (
     routes_admin,
     routes_answer,
     routes_auth,
+    routes_columns,
     routes_letters,
     routes_revisions,
 )
@@ -71,6 +72,7 @@ EDITORIAL_ROUTERS = [
     routes_auth.router,
     routes_letters.router,
     routes_answer.router,
+    routes_columns.router,
     routes_revisions.router,
     routes_admin.router,
 ]

@@ -64,7 +64,18 @@ class Article(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
     version: int = 1
     author_id: int | None = Field(default=None, foreign_key="staff.id", ondelete="SET NULL")
-    anonymisation_reviewed: bool = False
+    # The identifying-details review, bound to the exact public text it was given for: a
+    # fingerprint of the public fields (editorial.guard); any change to them voids it.
+    reviewed_fingerprint: str | None = Field(default=None, max_length=64)
+    reviewed_by: int | None = Field(default=None, foreign_key="staff.id", ondelete="SET NULL")
+    reviewed_at: datetime | None = None
+    # Findings the aid would still show an editor: 0 once the current text has been reviewed.
+    unreviewed_findings: int = 0
+    # Words an editor marked "not identifying" for this column, one per line (never public).
+    dismissed_details: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    # A live (published or scheduled) column's pending change: the revision holding it. The
+    # public page shows the article's own fields until "Update live column" applies the draft.
+    draft_revision_id: int | None = None
 
     # Every UPDATE checks the version it read, so a stale save fails instead of overwriting.
     # Each save bumps `version` once itself (see editorial.articles.apply_fields).
@@ -284,9 +295,16 @@ class ArticleRevision(SQLModel, table=True):
     signoff: str = Field(default="", max_length=60)
     answer_md: str = Field(sa_column=Column(Text, nullable=False))
     byline: str = Field(default="", max_length=120)
-    topics: str = Field(default="", max_length=1000)
+    topics: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     hero_path: str | None = Field(default=None, max_length=200)
     hero_alt: str = Field(default="", max_length=300)
+    hero_width: int | None = None
+    hero_height: int | None = None
+    callout_title: str | None = Field(default=None, max_length=120)
+    callout_text: str | None = Field(default=None, max_length=300)
+    callout_url: str | None = Field(default=None, max_length=500)
+    # "saved": what the article said after a save; "draft": a pending change of a live column.
+    kind: str = Field(default="saved", max_length=20)
 
 
 class AuditEntry(SQLModel, table=True):

@@ -169,7 +169,6 @@ def _insert_articles(
                     "created_at": published,
                     "updated_at": published,
                     "version": 1,
-                    "anonymisation_reviewed": True,
                 }
             )
             for topic_id in rng.sample(topic_ids, k=rng.randint(1, 3)):

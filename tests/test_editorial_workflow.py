@@ -140,7 +140,8 @@ def test_a_columnist_submits_for_review_and_an_editor_schedules(
     log_out(desk)
     log_in(desk, "editor")
     later = (datetime.now(UTC) + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")
-    assert post_answer(desk, qid, "schedule", publish_at=later).status_code == 303
+    reviewed = {"anonymisation_reviewed": "1"}  # a review of the text as it is scheduled
+    assert post_answer(desk, qid, "schedule", publish_at=later, **reviewed).status_code == 303
     article = _article(desk)
     assert article.status == "scheduled" and article.publish_at is not None
     assert f"/columns/{article.slug}" not in desk.get("/").text
@@ -174,7 +175,8 @@ def test_two_editors_publishing_at_once_exactly_one_succeeds(desk: TestClient) -
 
     def publish(client: TestClient, values: dict[str, str]) -> None:
         start.wait()
-        response = client.post(f"/admin/questions/{qid}", data={**values, "action": "publish"})
+        data = {**values, "action": "publish", "anonymisation_reviewed": "1"}
+        response = client.post(f"/admin/questions/{qid}", data=data)
         results.append(response.status_code)
 
     threads = [
@@ -239,7 +241,8 @@ def test_renaming_a_published_column_leaves_a_permanent_redirect(desk: TestClien
     log_in(desk, "editor")
     post_answer(desk, qid, "publish", **READY)
     old = _article(desk).slug
-    assert post_answer(desk, qid, "save", slug="a-private-meeting").status_code == 303
+    renamed = post_answer(desk, qid, "update", slug="a-private-meeting", anonymisation_reviewed="1")
+    assert renamed.status_code == 303
     response = desk.get(f"/columns/{old}")
     assert (
         response.status_code == 301 and response.headers["location"] == "/columns/a-private-meeting"

@@ -10,7 +10,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from fastapi.testclient import TestClient
 from sqlalchemy import inspect, text
-from sqlmodel import SQLModel
+from sqlmodel import Session, SQLModel, select
 
 from app.db import (
     SchemaBehindError,
@@ -112,3 +112,38 @@ def test_head_revision_is_the_one_alembic_finds() -> None:
 
     alembic_head = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
     assert head_revision() == alembic_head is not None
+
+
+def test_a_scheduled_column_reviewed_before_0006_keeps_its_review_bound_to_its_text(
+    databases: DatabaseFactory, backend: str
+) -> None:
+    from app.editorial.articles import fields_of
+    from app.editorial.guard import fingerprint
+    from app.models import Article
+
+    url = databases.fresh(backend, migrated=False)
+    config = alembic_config(url)
+    command.upgrade(config, "0005")
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        for slug, status in (("due", "scheduled"), ("live", "published")):
+            connection.execute(
+                text(
+                    "INSERT INTO article (slug, title, summary, letter_md, letter_html, signoff,"
+                    " answer_md, answer_html, byline, hero_alt, reading_minutes, status,"
+                    " created_at, updated_at, version, anonymisation_reviewed)"
+                    " VALUES (:slug, 'T', 'S', 'Dear Ethics Consult, l', '<p>l</p>', 's', 'a',"
+                    " '<p>a</p>', 'b', '', 1, :status, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1,"
+                    " :yes)"
+                ),
+                {"slug": slug, "status": status, "yes": True},
+            )
+    engine.dispose()
+    command.upgrade(config, "head")
+    engine = make_engine(url)
+    with Session(engine) as session:
+        due = session.exec(select(Article).where(Article.slug == "due")).one()
+        live = session.exec(select(Article).where(Article.slug == "live")).one()
+        assert due.reviewed_fingerprint == fingerprint(fields_of(session=session, article=due))
+        assert live.reviewed_fingerprint is None
+    engine.dispose()

@@ -160,26 +160,62 @@ def leave_redirect(*, session: Session, old_slug: str, new_slug: str) -> None:
         session.add(SlugRedirect(kind="article", old_slug=old_slug, new_slug=new_slug))
 
 
-def snapshot(*, session: Session, article: Article, staff_id: int | None) -> ArticleRevision:
-    """Keep what the article says now as a revision."""
+# The fields a revision keeps, by the names ArticleFields and ArticleRevision share.
+REVISION_FIELDS = (
+    "title",
+    "slug",
+    "summary",
+    "letter_md",
+    "signoff",
+    "answer_md",
+    "byline",
+    "hero_path",
+    "hero_alt",
+    "hero_width",
+    "hero_height",
+    "callout_title",
+    "callout_text",
+    "callout_url",
+)
+
+
+def snapshot(
+    *,
+    session: Session,
+    article: Article,
+    staff_id: int | None,
+    fields: ArticleFields | None = None,
+    kind: str = "saved",
+) -> ArticleRevision:
+    """Keep what the article says now (or a draft of what it will say) as a revision."""
     assert article.id is not None
+    fields = fields or fields_of(session=session, article=article)
     revision = ArticleRevision(
         article_id=article.id,
         version=article.version,
         staff_id=staff_id,
-        title=article.title,
-        slug=article.slug,
-        summary=article.summary,
-        letter_md=article.letter_md,
-        signoff=article.signoff,
-        answer_md=article.answer_md,
-        byline=article.byline,
-        topics=", ".join(article_topic_names(session=session, article_id=article.id)),
-        hero_path=article.hero_path,
-        hero_alt=article.hero_alt,
+        kind=kind,
+        topics=", ".join(fields.topics),
+        **{name: getattr(fields, name) for name in REVISION_FIELDS},
     )
     session.add(revision)
     return revision
+
+
+def revision_fields(revision: ArticleRevision) -> ArticleFields:
+    """A revision's content, ready to be saved again as the current version."""
+    return ArticleFields(
+        topics=[t.strip() for t in revision.topics.split(",") if t.strip()],
+        **{name: getattr(revision, name) for name in REVISION_FIELDS},
+    )
+
+
+def draft_fields(*, session: Session, article: Article) -> ArticleFields | None:
+    """The pending change of a live column, if one was saved."""
+    if article.draft_revision_id is None:
+        return None
+    revision = session.get(ArticleRevision, article.draft_revision_id)
+    return revision_fields(revision) if revision is not None else None
 
 
 def fields_of(*, session: Session, article: Article) -> ArticleFields:

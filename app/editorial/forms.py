@@ -22,6 +22,8 @@ class ArticleForm:
     reviewed: bool
     publish_at_text: str
     publish_at: datetime | None = None
+    dismissed: str = ""  # words the editor marked "not identifying", one per line
+    aid: str = ""  # an aid button pressed (a replacement or a dismissal), instead of an action
     upload: UploadFile | None = None
     errors: dict[str, str] = field(default_factory=dict)
 
@@ -66,6 +68,8 @@ def read_article_form(
         version=int(version_text) if version_text.isdigit() else 0,
         reviewed=bool(form.get("anonymisation_reviewed")),
         publish_at_text=_text(form, "publish_at").strip(),
+        dismissed=_text(form, "dismissed")[:20_000],
+        aid=_text(form, "aid")[:2_000],
     )
     upload = form.get("hero")
     if isinstance(upload, UploadFile) and upload.filename:

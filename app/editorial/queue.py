@@ -14,7 +14,7 @@ from __future__ import annotations
 import heapq
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from itertools import islice
 
@@ -23,7 +23,9 @@ from sqlalchemy.engine import Connection
 from sqlmodel import Session, col, select
 
 from app.db import core
-from app.models import Question, QuestionCount, QuestionStatus
+from app.editorial import guard
+from app.editorial.articles import ArticleFields
+from app.models import Article, Question, QuestionCount, QuestionStatus
 from app.publishing.search import query_terms
 
 OPEN_STATES = (QuestionStatus.new, QuestionStatus.shortlisted, QuestionStatus.answering)
@@ -86,6 +88,7 @@ _ROW_COLUMNS = [
 class QueuePage:
     letters: list[QueueRow]
     next_cursor: str | None
+    findings: dict[int, int] = field(default_factory=dict)  # letter id -> details to review
 
 
 def _states(f: QueueFilter) -> list[str]:
@@ -152,7 +155,56 @@ def list_queue(
     if len(rows) > size:
         last = rows[size - 1]
         next_cursor = Cursor(last.urgent, last.received_at, last.id).encode()
-    return QueuePage(rows[:size], next_cursor)
+    return QueuePage(rows[:size], next_cursor, unreviewed_findings(session, rows[:size]))
+
+
+class _LetterFindings:
+    """Findings per letter not yet answered, kept per worker: a letter's text never changes,
+    so each is scanned once here, however often the queue shows it. A letter is known by its
+    id and the moment it arrived, so a restored or another database never gets another's."""
+
+    def __init__(self, size: int = 50_000) -> None:
+        self.size = size
+        self._counts: OrderedDict[tuple[int, datetime], int] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def counts(self, session: Session, rows: list[QueueRow]) -> dict[int, int]:
+        keys = {r.id: (r.id, r.received_at) for r in rows}
+        with self._lock:
+            known = {i: self._counts[k] for i, k in keys.items() if k in self._counts}
+        missing = [i for i in keys if i not in known]
+        if missing:
+            found = session.execute(
+                select(Question.id, Question.letter, Question.signoff).where(
+                    col(Question.id).in_(missing)
+                )
+            ).all()
+            for question_id, letter, signoff in found:
+                fields = ArticleFields(title="", slug="", letter_md=letter or "", answer_md="")
+                fields.signoff = signoff
+                known[question_id] = guard.count(guard.find_public_details(fields))
+            with self._lock:
+                self._counts.update((keys[i], known[i]) for i in missing if i in known)
+                while len(self._counts) > self.size:
+                    self._counts.popitem(last=False)
+        return known
+
+
+LETTER_FINDINGS = _LetterFindings()
+
+
+def unreviewed_findings(session: Session, rows: list[QueueRow]) -> dict[int, int]:
+    """How many possible identifying details each letter still has to be reviewed: its
+    column's count once an answer is started, else what the aid finds in the letter."""
+    started = dict(
+        session.execute(
+            select(Question.id, Article.unreviewed_findings)
+            .join(Article, col(Article.id) == Question.article_id)
+            .where(col(Question.id).in_([r.id for r in rows]))
+        ).all()
+    )
+    fresh = [r for r in rows if r.id not in started and r.letter is not None]
+    return {**LETTER_FINDINGS.counts(session, fresh), **started}
 
 
 @dataclass(frozen=True)

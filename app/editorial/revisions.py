@@ -7,26 +7,29 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from app.editorial.articles import ArticleFields
+from app.editorial.articles import REVISION_FIELDS, ArticleFields
 from app.models import ArticleRevision, Staff
 
+# What a comparison shows: every field a revision keeps but the image's size.
 DIFF_FIELDS = (
-    "title",
-    "slug",
-    "summary",
-    "letter_md",
-    "signoff",
-    "answer_md",
-    "byline",
+    *(f for f in REVISION_FIELDS if f not in ("hero_width", "hero_height")),
     "topics",
-    "hero_alt",
 )
-FIELD_LABELS = {"letter_md": "letter", "answer_md": "answer", "hero_alt": "hero alt text"}
+FIELD_LABELS = {
+    "letter_md": "letter",
+    "answer_md": "answer",
+    "signoff": "sign-off",
+    "hero_path": "hero image file",
+    "hero_alt": "hero alt text",
+    "callout_title": "callout title",
+    "callout_text": "callout text",
+    "callout_url": "callout link",
+}
 
 
 @dataclass(frozen=True)
 class DiffLine:
-    kind: str  # "same", "added", "removed"
+    kind: str  # "same", "added", "removed", or "folded" (unchanged lines left out)
     text: str
 
 
@@ -41,11 +44,21 @@ def list_revisions(*, session: Session, article_id: int) -> list[tuple[ArticleRe
     return [(revision, email or "scheduler") for revision, email in rows]
 
 
-def diff_revisions(old: ArticleRevision, new: ArticleRevision) -> dict[str, list[DiffLine]]:
-    """Line-by-line changes per field, only for fields that changed."""
+def _text(value: object) -> str:
+    return ", ".join(value) if isinstance(value, list) else str(value or "")
+
+
+def diff_revisions(
+    old: ArticleRevision | ArticleFields,
+    new: ArticleRevision | ArticleFields,
+    *,
+    context: int | None = None,
+) -> dict[str, list[DiffLine]]:
+    """Line-by-line changes per field, only for fields that changed (revisions or fields);
+    with `context`, unchanged lines further than that from a change are folded into "…"."""
     changes: dict[str, list[DiffLine]] = {}
     for name in DIFF_FIELDS:
-        before, after = str(getattr(old, name) or ""), str(getattr(new, name) or "")
+        before, after = _text(getattr(old, name)), _text(getattr(new, name))
         if before == after:
             continue
         lines = []
@@ -55,21 +68,17 @@ def diff_revisions(old: ArticleRevision, new: ArticleRevision) -> dict[str, list
                 continue
             kind = {"+ ": "added", "- ": "removed"}.get(tag, "same")
             lines.append(DiffLine(kind, text))
-        changes[FIELD_LABELS.get(name, name)] = lines
+        changes[FIELD_LABELS.get(name, name)] = lines if context is None else _fold(lines, context)
     return changes
 
 
-def revision_fields(revision: ArticleRevision) -> ArticleFields:
-    """A revision's content, ready to be saved again as the current version."""
-    return ArticleFields(
-        title=revision.title,
-        slug=revision.slug,
-        letter_md=revision.letter_md,
-        answer_md=revision.answer_md,
-        summary=revision.summary,
-        signoff=revision.signoff,
-        byline=revision.byline,
-        topics=[t.strip() for t in revision.topics.split(",") if t.strip()],
-        hero_path=revision.hero_path,
-        hero_alt=revision.hero_alt,
-    )
+def _fold(lines: list[DiffLine], context: int) -> list[DiffLine]:
+    """Unchanged lines far from any change, each run of them as one "…" line."""
+    changed = [i for i, line in enumerate(lines) if line.kind != "same"]
+    folded: list[DiffLine] = []
+    for i, line in enumerate(lines):
+        if not changed or any(abs(i - c) <= context for c in changed):
+            folded.append(line)
+        elif not folded or folded[-1].kind != "folded":
+            folded.append(DiffLine("folded", "…"))
+    return folded

@@ -1,4 +1,4 @@
-"""A letter's page: the original beside the editable letter, and the answer editor."""
+"""A letter's page: the original beside the editable letter, and the column editor."""
 
 from __future__ import annotations
 
@@ -13,44 +13,44 @@ from starlette.datastructures import FormData
 from app.db import session_scope
 from app.deps import SessionDep
 from app.editorial import letters
-from app.editorial.anonymise import find_identifying_details, highlight
-from app.editorial.articles import ArticleFields, fields_of
+from app.editorial.aid import AidView, aid_view
+from app.editorial.anonymise import highlight
+from app.editorial.articles import ArticleFields
 from app.editorial.auth import CurrentStaff, require_staff
+from app.editorial.editor import SaveOutcome, editor_context, editor_fields, save_column
 from app.editorial.forms import ArticleForm, read_article_form
-from app.editorial.images import ImageRejected, store_hero
 from app.editorial.pages import checked_form, render_admin
 from app.editorial.routes_letters import load_question, staff_names
-from app.editorial.workflow import (
-    ArticleChange,
-    ChecklistFailed,
-    IllegalMove,
-    NotAllowed,
-    StaleVersion,
-    change_article,
-)
 from app.markdown import render_markdown
 from app.models import Article, Question, Staff, utcnow
 from app.publishing.search import similar_articles, similar_letters
 from app.publishing.service import articles_by_ids
 from app.submissions.service import status_words
+from app.templating import templates
 
 router = APIRouter(prefix="/admin", include_in_schema=False, dependencies=[Depends(require_staff)])
 
 
 def letter_context(
-    session: Session, question: Question, fields: ArticleFields, article: Article | None
+    session: Session,
+    question: Question,
+    fields: ArticleFields,
+    article: Article | None,
+    dismissed: str | None = None,
 ) -> dict[str, Any]:
     """Everything the letter page shows around the form."""
-    findings = find_identifying_details(fields.letter_md)
+    context = editor_context(session=session, article=article, fields=fields, dismissed=dismissed)
+    aid: AidView = context["aid"]
+    findings = [m.finding for label, marks in aid.fields if label == "letter" for m in marks]
     similar_ids = similar_letters(session, question.letter or "", exclude_id=question.id or 0)
     similar_qs = session.exec(select(Question).where(col(Question.id).in_(similar_ids))).all()
     columnists = session.exec(
         select(Staff).where(col(Staff.active).is_(True)).order_by(col(Staff.email))
     ).all()
     return {
+        **context,
         "question": question,
-        "article": article,
-        "fields": fields,
+        "form_action": f"/admin/questions/{question.id}",
         "status": status_words(question),
         "findings": findings,
         "marked_letter": highlight(fields.letter_md, findings),
@@ -65,20 +65,21 @@ def letter_context(
     }
 
 
+def _form_fields(session: Session, question: Question, article: Article | None) -> ArticleFields:
+    return editor_fields(session=session, article=article, start=letters.first_draft(question))
+
+
 @router.get("/questions/{question_id}")
 def letter_page(request: Request, question_id: int, session: SessionDep) -> Response:
     question = load_question(session, question_id)
     article = letters.article_for(session=session, question=question)
-    fields = (
-        fields_of(session=session, article=article) if article else letters.first_draft(question)
-    )
+    fields = _form_fields(session, question, article)
     return render_admin(
         request,
         "admin/question.html",
         {
             **letter_context(session, question, fields, article),
             "version": article.version if article else 0,
-            "reviewed": bool(article and article.anonymisation_reviewed),
             "publish_at": "",
             "errors": {},
             "problems": [],
@@ -100,78 +101,24 @@ def _save_answer(request: Request, question_id: int, staff: Staff, form: FormDat
     with session_scope(request.app.state.engine) as session:
         question = load_question(session, question_id)
         article = letters.article_for(session=session, question=question)
-        current = (
-            (article.hero_path, article.hero_width, article.hero_height)
-            if article
-            else (None, None, None)
-        )
-        posted = read_article_form(form, tz=settings.tz, current_hero=current)
-        if posted.upload is not None and not posted.errors:
-            try:
-                data = posted.upload.file.read()
-                name, width, height = store_hero(data, settings.media_dir)
-                posted.fields.hero_path, posted.fields.hero_width, posted.fields.hero_height = (
-                    name,
-                    width,
-                    height,
-                )
-            except ImageRejected as exc:
-                posted.errors["hero"] = str(exc)
-        if posted.errors:
-            return _again(
-                request,
-                session,
-                question,
-                article,
-                posted,
-                422,
-                ["Please correct the fields marked below."],
-            )
+        current = (article.hero_path, article.hero_width, article.hero_height) if article else None
+        posted = read_article_form(form, tz=settings.tz, current_hero=current or (None,) * 3)
         if not posted.fields.slug and not posted.fields.title:
             posted.fields.slug = f"letter-{question_id}"
-        if posted.action == "preview":
-            return _again(request, session, question, article, posted, 200, [], preview=True)
-        findings = find_identifying_details(posted.fields.letter_md)
-        change = ArticleChange(
-            action=posted.action,
-            fields=posted.fields,
-            expected_version=posted.version,
-            reviewed=posted.reviewed,
-            identifying_details=len(findings),
-            publish_at=posted.publish_at,
+        outcome = save_column(
+            session=session,
+            settings=settings,
+            staff=staff,
+            article=article or Article(title=posted.fields.title, slug=f"letter-{question_id}"),
+            posted=posted,
+            now=utcnow(),
             question=question,
         )
-        target = article or Article(title=posted.fields.title, slug=f"letter-{question_id}")
-        try:
-            change_article(
-                session=session,
-                settings=settings,
-                article=target,
-                change=change,
-                staff=staff,
-                now=utcnow(),
-            )
-        except ChecklistFailed as exc:
-            session.rollback()
-            return _again(
-                request,
-                session,
-                question,
-                article,
-                posted,
-                422,
-                ["This cannot go out yet. Missing: " + "; ".join(exc.missing) + "."],
-            )
-        except StaleVersion:
-            session.rollback()
+        if outcome.stale:
             return _stale(request, session, question, posted)
-        except NotAllowed as exc:
-            session.rollback()
-            return _again(request, session, question, article, posted, 403, [str(exc)])
-        except IllegalMove as exc:
-            session.rollback()
-            return _again(request, session, question, article, posted, 409, [str(exc)])
-    return RedirectResponse(f"/admin/questions/{question_id}?done={posted.action}", status_code=303)
+        if outcome.done is None:
+            return _again(request, session, question, article, posted, outcome)
+    return RedirectResponse(f"/admin/questions/{question_id}?done={outcome.done}", status_code=303)
 
 
 def _again(
@@ -180,13 +127,11 @@ def _again(
     question: Question,
     article: Article | None,
     posted: ArticleForm,
-    status: int,
-    problems: list[str],
-    preview: bool = False,
+    outcome: SaveOutcome,
 ) -> Response:
     """The page again with everything the editor typed, and what went wrong."""
-    context = letter_context(session, question, posted.fields, article)
-    if preview:
+    context = letter_context(session, question, posted.fields, article, posted.dismissed)
+    if outcome.preview:
         context["preview"] = {
             "letter_html": render_markdown(posted.fields.letter_md),
             "answer_html": render_markdown(posted.fields.answer_md),
@@ -197,12 +142,11 @@ def _again(
         {
             **context,
             "version": posted.version,
-            "reviewed": posted.reviewed,
             "publish_at": posted.publish_at_text,
             "errors": posted.errors,
-            "problems": problems,
+            "problems": outcome.problems,
         },
-        status_code=status,
+        status_code=outcome.status,
     )
 
 
@@ -210,14 +154,13 @@ def _stale(request: Request, session: Session, question: Question, posted: Artic
     """Refuse a save based on an old version: show the newer one, and what was typed."""
     article = letters.article_for(session=session, question=question)
     assert article is not None
-    newer = fields_of(session=session, article=article)
+    newer = _form_fields(session, question, article)
     return render_admin(
         request,
         "admin/question.html",
         {
             **letter_context(session, question, newer, article),
             "version": article.version,
-            "reviewed": article.anonymisation_reviewed,
             "publish_at": "",
             "errors": {},
             "unsaved": posted.fields,
@@ -240,5 +183,18 @@ async def live_preview(request: Request) -> JSONResponse:
     )
     return JSONResponse(
         {"letter_html": letter_html, "answer_html": answer_html},
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+@router.post("/findings")
+async def live_findings(request: Request) -> JSONResponse:
+    """The aid's findings for the fields as typed (for marks drawn while the editor types)."""
+    form = await checked_form(request)
+    posted = read_article_form(form, tz=request.app.state.settings.tz, current_hero=(None,) * 3)
+    view = await run_in_threadpool(aid_view, posted.fields, posted.dismissed)
+    panel = templates.get_template("admin/_findings.html").render(aid=view)
+    return JSONResponse(
+        {"total": view.total, "panel": panel, "marked": view.marked},
         headers={"Cache-Control": "no-store"},
     )

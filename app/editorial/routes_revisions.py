@@ -10,10 +10,12 @@ from starlette.datastructures import FormData
 
 from app.db import session_scope
 from app.deps import SessionDep
+from app.editorial.articles import revision_fields
 from app.editorial.auth import CurrentStaff, require_staff
 from app.editorial.pages import checked_form, render_admin
-from app.editorial.revisions import diff_revisions, list_revisions, revision_fields
+from app.editorial.revisions import diff_revisions, list_revisions
 from app.editorial.workflow import (
+    LIVE,
     ArticleChange,
     IllegalMove,
     NotAllowed,
@@ -60,6 +62,7 @@ def revisions(
         {
             "article": article,
             "rows": rows,
+            "current_id": next((r.id for r, _ in rows if r.kind == "saved"), None),
             "diff": diff,
             "a": a,
             "b": b,
@@ -86,15 +89,14 @@ def _restore(
         if revision is None or revision.article_id != article_id:
             raise HTTPException(404)
         fields = revision_fields(revision)
-        fields.callout_title, fields.callout_text = article.callout_title, article.callout_text
-        fields.callout_url = article.callout_url
-        if fields.hero_path == article.hero_path:
+        if fields.hero_path == article.hero_path and fields.hero_width is None:
             fields.hero_width, fields.hero_height = article.hero_width, article.hero_height
+        # A restore is a save: on a live column it becomes a draft of changes, which goes out
+        # only through "Update live column" and its review.
         change = ArticleChange(
             action="save",
             fields=fields,
             expected_version=int(version) if version.isdigit() else -1,
-            reviewed=article.anonymisation_reviewed,
         )
         try:
             change_article(
@@ -109,6 +111,5 @@ def _restore(
             raise HTTPException(409, "The article changed since you opened this page.") from None
         except (NotAllowed, IllegalMove) as exc:
             raise HTTPException(403, str(exc)) from exc
-    return RedirectResponse(
-        f"/admin/articles/{article_id}/revisions?done=restored", status_code=303
-    )
+    done = "restored_draft" if article.status in LIVE else "restored"
+    return RedirectResponse(f"/admin/articles/{article_id}/revisions?done={done}", status_code=303)

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete, update
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, select
 
 from app.config import Settings
-from app.editorial import audit
+from app.editorial import audit, guard
 from app.editorial.articles import (
     ArticleFields,
     after_public_change,
@@ -22,6 +23,7 @@ from app.editorial.articles import (
     unique_slug,
 )
 from app.editorial.auth import has_role
+from app.editorial.checklist import ChecklistFailed, check_ready
 from app.editorial.notify import notify_published
 from app.mail import cancel_mail_for_question
 from app.markdown import slugify
@@ -98,22 +100,35 @@ ACTIONS: dict[str, tuple[Role, str | None]] = {
     "to_draft": (Role.columnist, A.draft),
     "schedule": (Role.editor, A.scheduled),
     "publish": (Role.editor, A.published),
+    "update": (Role.editor, None),
     "unpublish": (Role.editor, A.unpublished),
+    "discard_draft": (Role.columnist, None),
 }
+# A live column's public page shows its own fields; "save" keeps a draft beside them, and
+# only "update" (or publishing a scheduled one now) puts a change live.
+LIVE = {A.published, A.scheduled}
+# Presses that put text in front of readers, now or at a set time: each needs the whole
+# checklist, the review of that exact text included.
+MAKES_PUBLIC = {"publish", "schedule", "update"}
 COLUMNIST_MAY_EDIT = {A.draft, A.in_review, A.unpublished}
+COLUMNIST_MAY_DRAFT = {"save", "discard_draft"}
 ACTION_WORDS = {
     "publish": "publish",
     "schedule": "schedule",
+    "update": "update a live column",
     "unpublish": "unpublish",
     "submit_review": "submit for review",
     "to_draft": "send back to draft",
+    "discard_draft": "discard the draft",
 }
 DONE = {
     "publish": "published",
     "schedule": "scheduled",
+    "update": "updated",
     "unpublish": "unpublished",
     "submit_review": "submitted for review",
     "to_draft": "sent back to draft",
+    "discard_draft": "discarded",
 }
 
 
@@ -125,52 +140,22 @@ class StaleVersion(Exception):
     """Someone saved the article since this form was loaded."""
 
 
-class ChecklistFailed(ValueError):
-    """Publishing (or scheduling) is blocked: the listed items are missing."""
-
-    def __init__(self, missing: list[str]) -> None:
-        super().__init__("; ".join(missing))
-        self.missing = missing
-
-
 @dataclass(frozen=True)
 class ArticleChange:
-    """One press of a button on the article form."""
+    """One press of a button on the article form (or its equivalent from another path).
+
+    `reviewed` is the editor's "identifying details reviewed" tick for exactly the fields sent
+    with this change; a change without fields relies on the review stored for the article's
+    current text. `dismissed` is the editor's list of words that are not identifying.
+    """
 
     action: str
     fields: ArticleFields | None
     expected_version: int
     reviewed: bool = False
-    identifying_details: int = 0
     publish_at: datetime | None = None
     question: Question | None = None  # the letter a new article answers
-
-
-def publish_checklist(
-    fields: ArticleFields, *, reviewed: bool, identifying_details: int
-) -> list[str]:
-    """What is missing before an article may go public (empty when nothing is)."""
-    missing = []
-    if not fields.title.strip():
-        missing.append("a title")
-    if not fields.summary.strip():
-        missing.append("a summary")
-    if not [t for t in fields.topics if t.strip()]:
-        missing.append("at least one topic")
-    if fields.hero_path and not fields.hero_alt.strip():
-        missing.append("alt text for the hero image")
-    if identifying_details and not reviewed:
-        missing.append(
-            f"a review of the {identifying_details} possible identifying details "
-            "(tick “identifying details reviewed”)"
-        )
-    if not fields.signoff.strip():
-        missing.append("the reader’s sign-off")
-    if not fields.byline.strip():
-        missing.append("the columnist’s byline")
-    if not fields.letter_md.strip() or not fields.answer_md.strip():
-        missing.append("the letter and the answer")
-    return missing
+    dismissed: str | None = None
 
 
 def change_article(
@@ -182,7 +167,37 @@ def change_article(
     staff: Staff,
     now: datetime,
 ) -> None:
-    """Save and/or move an article, enforcing role, workflow, checklist and version."""
+    """Save and/or move an article, enforcing role, workflow, checklist, review and version."""
+    target = _allowed_target(article=article, change=change, staff=staff)
+    fields = change.fields or fields_of(session=session, article=article)
+    if change.action in MAKES_PUBLIC:
+        ticked = change.reviewed if change.fields is not None else None
+        check_ready(article=article, fields=fields, ticked=ticked, dismissed=change.dismissed)
+    if target == A.scheduled and (change.publish_at is None or change.publish_at <= now):
+        raise ChecklistFailed(["a publish time in the future"])
+    try:
+        if change.action == "discard_draft":
+            _discard_draft(session=session, article=article, staff=staff)
+        elif change.action == "save" and article.status in LIVE:
+            _keep_draft(session=session, article=article, change=change, fields=fields, staff=staff)
+        else:
+            _apply(
+                session=session,
+                settings=settings,
+                article=article,
+                change=change,
+                fields=fields,
+                target=target,
+                staff=staff,
+                now=now,
+            )
+    except StaleDataError as exc:
+        # Another worker updated the row between our read and our write.
+        raise StaleVersion() from exc
+
+
+def _allowed_target(*, article: Article, change: ArticleChange, staff: Staff) -> str | None:
+    """The state this change leads to, once role, version and workflow allow it."""
     if change.action not in ACTIONS:
         raise IllegalMove(f"Unknown action {change.action!r}.")
     least_role, target = ACTIONS[change.action]
@@ -190,34 +205,20 @@ def change_article(
         raise NotAllowed(f"Only editors can {ACTION_WORDS.get(change.action, change.action)}.")
     if article.id is not None and article.version != change.expected_version:
         raise StaleVersion()
-    if not has_role(staff, Role.editor) and article.status not in COLUMNIST_MAY_EDIT:
+    if (
+        not has_role(staff, Role.editor)
+        and article.status not in COLUMNIST_MAY_EDIT
+        and change.action not in COLUMNIST_MAY_DRAFT
+    ):
         raise NotAllowed("Only editors can change a scheduled or published article.")
+    state = article.status.replace("_", " ")
+    if change.action == "update" and article.status not in LIVE:
+        raise IllegalMove(f"This article is {state}: only a live column can be updated.")
+    if change.action == "discard_draft" and article.draft_revision_id is None:
+        raise IllegalMove("There is no draft of changes to discard.")
     if target is not None and target not in ARTICLE_MOVES[article.status]:
-        state = article.status.replace("_", " ")
         raise IllegalMove(f"This article is {state}, so it cannot be {DONE[change.action]}.")
-    fields = change.fields or fields_of(session=session, article=article)
-    if target in (A.published, A.scheduled):
-        missing = publish_checklist(
-            fields, reviewed=change.reviewed, identifying_details=change.identifying_details
-        )
-        if missing:
-            raise ChecklistFailed(missing)
-    if target == A.scheduled and (change.publish_at is None or change.publish_at <= now):
-        raise ChecklistFailed(["a publish time in the future"])
-    try:
-        _apply(
-            session=session,
-            settings=settings,
-            article=article,
-            change=change,
-            fields=fields,
-            target=target,
-            staff=staff,
-            now=now,
-        )
-    except StaleDataError as exc:
-        # Another worker updated the row between our read and our write.
-        raise StaleVersion() from exc
+    return target
 
 
 def _apply(
@@ -236,7 +237,8 @@ def _apply(
         fields.slug = unique_slug(
             session=session, wanted=slugify(fields.slug or fields.title), article_id=article.id
         )
-        article.anonymisation_reviewed = change.reviewed
+        if change.reviewed:
+            _record_review(article=article, fields=fields, staff=staff, now=now)
         apply_fields(session=session, article=article, fields=fields)
     elif article.id is not None:
         article.version += 1
@@ -246,8 +248,12 @@ def _apply(
         if target == A.published:
             article.published_at = article.published_at or now
     article.author_id = article.author_id or staff.id
+    article.draft_revision_id = None  # whatever was pending is now the article, or given up
+    findings_before = article.unreviewed_findings
+    _note_aid(article=article, change=change, fields=fields)
     session.add(article)
     session.flush()
+    _touch_letter(session=session, article=article, findings_before=findings_before)
     if change.question is not None and change.question.article_id is None:
         _link_question(session=session, question=change.question, article=article, now=now)
     if was_public and article.slug != old_slug:
@@ -257,10 +263,81 @@ def _apply(
     if target == A.published and not was_public:
         on_first_publication(session=session, settings=settings, article=article, now=now)
     snapshot(session=session, article=article, staff_id=staff.id)
+    _audit(session=session, article=article, action=change.action, staff=staff)
+
+
+def _keep_draft(
+    *,
+    session: Session,
+    article: Article,
+    change: ArticleChange,
+    fields: ArticleFields,
+    staff: Staff,
+) -> None:
+    """Keep a live column's change as a draft beside it: the public page stays as it is."""
+    fields.slug = slugify(fields.slug or fields.title)
+    article.version += 1
+    findings_before = article.unreviewed_findings
+    _note_aid(article=article, change=change, fields=fields)
+    session.add(article)
+    session.flush()
+    _touch_letter(session=session, article=article, findings_before=findings_before)
+    revision = snapshot(
+        session=session, article=article, staff_id=staff.id, fields=fields, kind="draft"
+    )
+    session.flush()
+    article.draft_revision_id = revision.id
+    session.add(article)
+    session.flush()
+    _audit(session=session, article=article, action="save_draft", staff=staff)
+
+
+def _discard_draft(*, session: Session, article: Article, staff: Staff) -> None:
+    """Give up a live column's pending change; the live text is what the editor sees again."""
+    article.version += 1
+    article.draft_revision_id = None
+    findings_before = article.unreviewed_findings
+    _note_aid(article=article, change=None, fields=fields_of(session=session, article=article))
+    session.add(article)
+    session.flush()
+    _touch_letter(session=session, article=article, findings_before=findings_before)
+    _audit(session=session, article=article, action="discard_draft", staff=staff)
+
+
+def _record_review(*, article: Article, fields: ArticleFields, staff: Staff, now: datetime) -> None:
+    """Bind the editor's review to exactly these public fields."""
+    article.reviewed_fingerprint = guard.fingerprint(fields)
+    article.reviewed_by, article.reviewed_at = staff.id, now
+
+
+def _note_aid(*, article: Article, change: ArticleChange | None, fields: ArticleFields) -> None:
+    """Keep the editor's dismissals and the count of findings still to review (for the queue)."""
+    if change is not None and change.dismissed is not None:
+        article.dismissed_details = change.dismissed
+    if article.reviewed_fingerprint == guard.fingerprint(fields):
+        article.unreviewed_findings = 0
+        return
+    dismissed = guard.parse_dismissed(article.dismissed_details)
+    article.unreviewed_findings = guard.count(
+        guard.find_public_details(fields, dismissed=dismissed)
+    )
+
+
+def _touch_letter(*, session: Session, article: Article, findings_before: int) -> None:
+    """A write to the letter moves the queue's version, so its kept pages show the new count."""
+    if article.id is not None and article.unreviewed_findings != findings_before:
+        session.execute(
+            update(Question)
+            .where(col(Question.article_id) == article.id)
+            .values(updated_at=utcnow())
+        )
+
+
+def _audit(*, session: Session, article: Article, action: str, staff: Staff | None) -> None:
     audit.record(
         session=session,
-        action=f"article.{change.action}",
-        staff_id=staff.id,
+        action=f"article.{action}",
+        staff_id=staff.id if staff else None,
         target=f"article:{article.id}",
         detail=article.title,
     )
@@ -299,36 +376,47 @@ def on_first_publication(
 
 
 def publish_due(*, session: Session, settings: Settings, now: datetime) -> list[int]:
-    """Publish every scheduled article whose time has come; safe to run in many workers."""
+    """Publish every scheduled article whose time has come; safe to run in many workers.
+
+    Only the reviewed text goes out: a scheduled column whose public fields are no longer the
+    ones its review was given for goes back to draft instead.
+    """
     due = session.exec(
-        select(Article.id).where(Article.status == A.scheduled, col(Article.publish_at) <= now)
+        select(Article).where(Article.status == A.scheduled, col(Article.publish_at) <= now)
     ).all()
     published = []
-    for article_id in due:
-        # One conditional update: whichever worker matches the row publishes it.
-        claimed = session.execute(
-            update(Article)
-            .where(col(Article.id) == article_id, col(Article.status) == A.scheduled)
-            .values(
-                status=A.published,
-                published_at=Article.publish_at,
-                publish_at=None,
-                version=Article.version + 1,
-            )
-            .execution_options(synchronize_session=False)
-        )
-        if getattr(claimed, "rowcount", 0) != 1:
+    for article in due:
+        fields = fields_of(session=session, article=article)
+        if article.reviewed_fingerprint != guard.fingerprint(fields):
+            if _claim_scheduled(session, article, status=A.draft, publish_at=None):
+                _audit(session=session, article=article, action="schedule_unreviewed", staff=None)
             continue
-        article = session.get(Article, article_id, populate_existing=True)
-        assert article is not None
+        if not _claim_scheduled(
+            session, article, status=A.published, published_at=Article.publish_at, publish_at=None
+        ):
+            continue
         after_public_change(session=session, article=article)
         on_first_publication(session=session, settings=settings, article=article, now=now)
         snapshot(session=session, article=article, staff_id=None)
-        audit.record(
-            session=session,
-            action="article.publish_due",
-            target=f"article:{article_id}",
-            detail=article.title,
-        )
-        published.append(article_id or 0)
+        _audit(session=session, article=article, action="publish_due", staff=None)
+        published.append(article.id or 0)
     return published
+
+
+def _claim_scheduled(session: Session, article: Article, **values: Any) -> bool:
+    """Move a scheduled article as it was read, in one conditional update: whichever worker
+    matches the row moves it, and an edit made since then wins over the scheduler."""
+    claimed = session.execute(
+        update(Article)
+        .where(
+            col(Article.id) == article.id,
+            col(Article.status) == A.scheduled,
+            col(Article.version) == article.version,
+        )
+        .values(**values, version=Article.version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if getattr(claimed, "rowcount", 0) != 1:
+        return False
+    session.refresh(article)
+    return True

@@ -22,6 +22,7 @@ from pydantic import (
 )
 from sqlmodel import Session, select
 
+from app.editorial import guard
 from app.editorial.articles import (
     ArticleFields,
     apply_fields,
@@ -78,6 +79,8 @@ class ImportReport:
     unchanged: int = 0
     topics_changed: int = 0
     errors: list[str] = field(default_factory=list)
+    # Imported files are trusted, but what the aid finds in a new or changed column is told.
+    findings: list[tuple[str, str]] = field(default_factory=list)  # (slug, the findings)
 
     @property
     def changes(self) -> int:
@@ -228,6 +231,9 @@ def _import_column(
         report.updated += 1
     apply_fields(session=session, article=article, fields=fields)
     publish_imported(session=session, article=article, published_at=published_at)
+    details = guard.find_public_details(fields)
+    if details:
+        report.findings.append((column.slug, guard.describe(details)))
 
 
 def _unchanged(

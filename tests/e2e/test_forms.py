@@ -93,6 +93,7 @@ def test_a_columnist_submits_for_review_and_an_editor_schedules(new_context: New
     expect(editor.get_by_label("Title", exact=True)).to_have_value(column.title)
     when = (datetime.now(UTC) + timedelta(days=3)).replace(hour=7, minute=30)
     editor.get_by_label("Publish at").fill(when.strftime("%Y-%m-%dT%H:%M"))
+    editor.get_by_label("Identifying details reviewed").check()
     editor.get_by_role("button", name="Schedule").click()
     expect(flash(editor)).to_have_text("Scheduled.")
     expect(editor.get_by_text("scheduled", exact=True)).to_be_visible()

@@ -54,6 +54,10 @@ def test_the_journey_by_keyboard_alone(new_context: NewContext) -> None:
     press(editor, editor.get_by_role("button", name="Preview"))
     preview = editor.get_by_role("region", name="Preview")
     expect(preview.get_by_role("heading", level=1)).to_have_text(TITLE)
+    review = editor.get_by_label("Identifying details reviewed")
+    tab_to(editor, review)
+    editor.keyboard.press("Space")
+    expect(review).to_be_checked()
     press(editor, editor.get_by_role("button", name="Publish now"))
     expect(editor.get_by_role("status")).to_have_text("Published.")
 

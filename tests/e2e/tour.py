@@ -47,6 +47,11 @@ class Stop:
             page.goto("/admin/login")
         elif self.name == "queue":
             page.goto("/admin/queue")
+        elif self.name == "columns":
+            page.goto("/admin/columns")
+        elif self.name == "column":
+            page.goto("/admin/columns")
+            page.get_by_role("link", name=re.compile("scarf", re.IGNORECASE)).first.click()
         elif self.name == "letter":
             page.goto("/admin/queue")
             page.get_by_role("link", name=re.compile(SAMPLE_WORDS)).first.click()
@@ -65,4 +70,6 @@ STOPS = [
     Stop("login"),
     Stop("queue", staff=True),
     Stop("letter", staff=True),
+    Stop("columns", staff=True),
+    Stop("column", staff=True),
 ]

@@ -85,7 +85,9 @@ def fill(client: TestClient) -> dict[str, str]:
         anonymisation_reviewed="1",
     )
     assert published.status_code == 303
-    renamed = post_answer(client, ids[0], "save", slug="coffee-kept-kind")  # a slug redirect
+    renamed = post_answer(  # a slug redirect
+        client, ids[0], "update", slug="coffee-kept-kind", anonymisation_reviewed="1"
+    )
     assert renamed.status_code == 303
     assert client.get("/columns/coffee-kept-kind").status_code == 200  # a view to count
     client.app.state.view_counter.flush(client.app.state.engine)

@@ -1,0 +1,85 @@
+"""The privacy guard: what in a column's public fields could identify someone, and the
+fingerprint that binds an editor's review to the exact text it was given for."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+from app.editorial.anonymise import Finding, find_identifying_details
+from app.editorial.articles import REVISION_FIELDS, ArticleFields
+
+# Every field of a column a visitor can read, with the word an editor knows it by. The aid
+# scans each of them; the byline is the columnist's own name, so it is fingerprinted, not scanned.
+SCANNED_FIELDS = {
+    "title": "title",
+    "summary": "summary",
+    "letter_md": "letter",
+    "signoff": "sign-off",
+    "answer_md": "answer",
+    "hero_alt": "hero alt text",
+    "callout_title": "callout title",
+    "callout_text": "callout text",
+}
+# What a review covers, in this order: every field a revision keeps but the image's size.
+# Changing any of them after the review voids it.
+FINGERPRINTED = tuple(f for f in REVISION_FIELDS if f not in ("hero_width", "hero_height"))
+
+
+@dataclass(frozen=True)
+class FieldFindings:
+    """The possible identifying details in one public field."""
+
+    field: str
+    label: str
+    findings: list[Finding]
+
+
+def fingerprint(fields: ArticleFields) -> str:
+    """A digest of every public field: equal only for exactly the same public text."""
+    values = [getattr(fields, name) or "" for name in FINGERPRINTED]
+    return hashlib.sha256(json.dumps(["v1", *values]).encode()).hexdigest()
+
+
+def parse_dismissed(text: str) -> frozenset[str]:
+    """The words an editor marked "not identifying", as stored or posted (one per line)."""
+    return frozenset(line.strip().casefold() for line in text.splitlines() if line.strip())
+
+
+def find_public_details(
+    fields: ArticleFields, *, dismissed: frozenset[str] = frozenset()
+) -> list[FieldFindings]:
+    """Possible identifying details in every public field, leaving out dismissed words."""
+    result = []
+    for name, label in SCANNED_FIELDS.items():
+        text = getattr(fields, name) or ""
+        found = [
+            f
+            for f in find_identifying_details(text, pen_name=name == "signoff")
+            if f.text.casefold() not in dismissed
+        ]
+        if found:
+            result.append(FieldFindings(name, label, found))
+    return result
+
+
+def count(details: list[FieldFindings]) -> int:
+    """How many findings there are across the fields."""
+    return sum(len(d.findings) for d in details)
+
+
+def describe(details: list[FieldFindings], *, limit: int = 12) -> str:
+    """The findings in words, field by field: “letter: “Margaret” (name), “Leeds” (place)”."""
+    parts, shown = [], 0
+    for detail in details:
+        words = []
+        for finding in detail.findings:
+            if shown == limit:
+                break
+            words.append(f"“{finding.text}” ({finding.kind})")
+            shown += 1
+        if words:
+            parts.append(f"{detail.label}: {', '.join(words)}")
+    more = count(details) - shown
+    return "; ".join(parts) + (f"; and {more} more" if more > 0 else "")
