@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
-import pickletools
+import pickletools  # nosec B403: only read opcode by opcode (genops), never unpickled
 import re
 from collections.abc import Iterable, Iterator
 from functools import cache
