@@ -237,9 +237,12 @@ def _apply(
         fields.slug = unique_slug(
             session=session, wanted=slugify(fields.slug or fields.title), article_id=article.id
         )
+        apply_fields(session=session, article=article, fields=fields)
+        # The review binds the fields as stored (trimmed), which is what the scheduler and any
+        # later check compare against.
+        fields = fields_of(session=session, article=article)
         if change.reviewed:
             _record_review(article=article, fields=fields, staff=staff, now=now)
-        apply_fields(session=session, article=article, fields=fields)
     elif article.id is not None:
         article.version += 1
     if target is not None:
