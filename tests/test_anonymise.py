@@ -168,6 +168,10 @@ def test_a_pen_name_is_left_alone_but_its_place_is_marked() -> None:
     assert _marked("Dear Ethics Consult,\n\nWhat now?\n\n—Rattled in Peckham\n") == ["Peckham"]
     assert _marked("Out of My Lane", pen_name=True) == []  # the sign-off field on its own
     assert _marked("knackered, Leeds", pen_name=True) == ["Leeds"]
+    # An ordinary word after "in" is part of the pen name, not a place.
+    assert _marked("Foot Firmly in Mouth", pen_name=True) == []
+    assert _marked("Going Round in Circles", pen_name=True) == []
+    assert _marked("Lost in Castletroy", pen_name=True) == ["Castletroy"]
 
 
 @pytest.mark.parametrize(

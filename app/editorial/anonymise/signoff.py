@@ -49,13 +49,12 @@ def _last_place(text: str, start: int, end: int) -> list[Finding]:
     if not match:
         return []
     place, known = match.group(2), match.group(2).title() in lexicon.place_names()
-    # "knackered, Leeds" needs a known place, "in the Manawatu" a name no dictionary has;
-    # "in Castletroy" needs neither, but "Caught in the Middle" is no place.
+    # "knackered, Leeds" needs a known place; "in the Manawatu" and "in Castletroy" are names
+    # no dictionary has; "Caught in the Middle" is no place.
     if match.group(0).startswith(",") and not known:
         return []
-    if match.group(1) and not (known or _unknown_name(place)):
-        return []
-    if not (place[0].isupper() or known):
+    # "Foot Firmly in Mouth", "Going in Circles": an ordinary word is no place.
+    if not (known or _unknown_name(place)):
         return []
     return [make_finding(text, *match.span(2), "place")]
 
