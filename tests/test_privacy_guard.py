@@ -458,3 +458,46 @@ def test_a_name_in_a_short_title_is_named_too(desk: TestClient) -> None:
     log_in(desk, "editor")
     refused = post_answer(desk, qid, "publish", **{**READY, "title": "What Tomasz told me"})
     assert refused.status_code == 422 and "title: “Tomasz” (name)" in _problems(refused)
+
+
+def test_updating_an_imported_column_keeps_its_callout(archive: TestClient) -> None:
+    log_in(archive, "editor")
+    with Session(archive.app.state.engine) as session:
+        article = session.exec(
+            select(Article).where(Article.slug == "he-said-he-would-hurt-him")
+        ).one()
+        article_id, callout = article.id or 0, article.callout_text
+    assert callout
+    values = {**_column_form(archive, article_id), "summary": "A changed summary."}
+    updated = archive.post(
+        f"/admin/columns/{article_id}", data={**values, "action": "update", **REVIEWED}
+    )
+    assert updated.status_code == 303
+    page = archive.get("/columns/he-said-he-would-hurt-him").text
+    assert "A changed summary." in page and callout in page
+
+
+def test_a_columnists_tick_is_not_recorded_as_the_review(desk: TestClient) -> None:
+    qid = _letter(desk)
+    log_in(desk, "columnist")
+    values = {**READY, "answer": "Ask Dr. Patel."}
+    assert post_answer(desk, qid, "submit_review", **values, **REVIEWED).status_code == 303
+    article = _article(desk)
+    assert article.reviewed_fingerprint is None and article.unreviewed_findings == 1
+
+
+def test_a_malformed_aid_button_changes_nothing_and_is_no_error(desk: TestClient) -> None:
+    qid = _letter(desk)
+    log_in(desk, "editor")
+    values = {**answer_form(desk, qid), **READY}
+    for pressed in ["[" * 1500, "null", '{"op": "replace", "field": "letter", "start": -3}', "7"]:
+        response = desk.post(f"/admin/questions/{qid}", data={**values, "aid": pressed})
+        assert response.status_code == 200
+        assert soup(response.text).select_one("textarea#letter").get_text() == LETTER
+
+
+def test_unpublishing_with_a_new_slug_leaves_no_redirect_to_it(desk: TestClient) -> None:
+    qid, path = _published(desk)
+    response = post_answer(desk, qid, "unpublish", slug="margaret-ellison-leeds")
+    assert response.status_code == 303
+    assert desk.get(path).status_code == 404

@@ -96,7 +96,7 @@ def apply_aid(fields: ArticleFields, dismissed: str, pressed: str) -> tuple[Arti
     """Apply a pressed aid button (a replacement or a dismissal) to the fields as typed."""
     try:
         order = json.loads(pressed)
-    except ValueError:
+    except (ValueError, RecursionError):  # not what the page's buttons send
         return fields, dismissed
     if not isinstance(order, dict):
         return fields, dismissed

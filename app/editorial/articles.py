@@ -179,6 +179,11 @@ REVISION_FIELDS = (
 )
 
 
+# The fields a reader's eye can reach, in this order: everything a revision keeps but the
+# image's size (the review's fingerprint and revision comparisons use it).
+PUBLIC_FIELDS = tuple(f for f in REVISION_FIELDS if f not in ("hero_width", "hero_height"))
+
+
 def snapshot(
     *,
     session: Session,

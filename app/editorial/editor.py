@@ -25,6 +25,7 @@ from app.editorial.workflow import (
     StaleVersion,
     change_article,
 )
+from app.markdown import render_markdown
 from app.models import Article, Question, Staff
 
 
@@ -65,6 +66,14 @@ def editor_context(
     }
 
 
+def preview_of(fields: ArticleFields) -> dict[str, str]:
+    """The letter and the answer rendered exactly as they would be published."""
+    return {
+        "letter_html": render_markdown(fields.letter_md),
+        "answer_html": render_markdown(fields.answer_md),
+    }
+
+
 def _review_state(
     session: Session, article: Article | None, fields: ArticleFields
 ) -> dict[str, Any] | None:
@@ -97,6 +106,12 @@ def save_column(
     question: Question | None = None,
 ) -> SaveOutcome:
     """Apply one press of the editor's buttons through the workflow; never raises for input."""
+    # The form does not edit the callout: a column keeps the one it has.
+    posted.fields.callout_title, posted.fields.callout_text = (
+        article.callout_title,
+        article.callout_text,
+    )
+    posted.fields.callout_url = article.callout_url
     if posted.upload is not None and not posted.errors:
         try:
             stored = store_hero(posted.upload.file.read(), settings.media_dir)

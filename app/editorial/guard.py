@@ -8,7 +8,7 @@ import json
 from dataclasses import dataclass
 
 from app.editorial.anonymise import Finding, find_identifying_details
-from app.editorial.articles import REVISION_FIELDS, ArticleFields
+from app.editorial.articles import PUBLIC_FIELDS, ArticleFields
 
 # Every field of a column a visitor can read, with the word an editor knows it by. The aid
 # scans each of them; the byline is the columnist's own name, so it is fingerprinted, not scanned.
@@ -22,9 +22,8 @@ SCANNED_FIELDS = {
     "callout_title": "callout title",
     "callout_text": "callout text",
 }
-# What a review covers, in this order: every field a revision keeps but the image's size.
-# Changing any of them after the review voids it.
-FINGERPRINTED = tuple(f for f in REVISION_FIELDS if f not in ("hero_width", "hero_height"))
+# What a review covers: changing any of these after the review voids it.
+FINGERPRINTED = PUBLIC_FIELDS
 
 
 @dataclass(frozen=True)

@@ -7,14 +7,11 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from app.editorial.articles import REVISION_FIELDS, ArticleFields
+from app.editorial.articles import PUBLIC_FIELDS, ArticleFields
 from app.models import ArticleRevision, Staff
 
-# What a comparison shows: every field a revision keeps but the image's size.
-DIFF_FIELDS = (
-    *(f for f in REVISION_FIELDS if f not in ("hero_width", "hero_height")),
-    "topics",
-)
+# What a comparison shows: the public fields, and the topics.
+DIFF_FIELDS = (*PUBLIC_FIELDS, "topics")
 FIELD_LABELS = {
     "letter_md": "letter",
     "answer_md": "answer",

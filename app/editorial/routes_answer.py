@@ -17,7 +17,13 @@ from app.editorial.aid import AidView, aid_view
 from app.editorial.anonymise import highlight
 from app.editorial.articles import ArticleFields
 from app.editorial.auth import CurrentStaff, require_staff
-from app.editorial.editor import SaveOutcome, editor_context, editor_fields, save_column
+from app.editorial.editor import (
+    SaveOutcome,
+    editor_context,
+    editor_fields,
+    preview_of,
+    save_column,
+)
 from app.editorial.forms import ArticleForm, read_article_form
 from app.editorial.pages import checked_form, render_admin
 from app.editorial.routes_letters import load_question, staff_names
@@ -132,10 +138,7 @@ def _again(
     """The page again with everything the editor typed, and what went wrong."""
     context = letter_context(session, question, posted.fields, article, posted.dismissed)
     if outcome.preview:
-        context["preview"] = {
-            "letter_html": render_markdown(posted.fields.letter_md),
-            "answer_html": render_markdown(posted.fields.answer_md),
-        }
+        context["preview"] = preview_of(posted.fields)
     return render_admin(
         request,
         "admin/question.html",

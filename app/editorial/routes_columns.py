@@ -15,10 +15,15 @@ from app.db import session_scope
 from app.deps import SessionDep
 from app.editorial.articles import ArticleFields
 from app.editorial.auth import CurrentStaff, require_staff
-from app.editorial.editor import SaveOutcome, editor_context, editor_fields, save_column
+from app.editorial.editor import (
+    SaveOutcome,
+    editor_context,
+    editor_fields,
+    preview_of,
+    save_column,
+)
 from app.editorial.forms import ArticleForm, read_article_form
 from app.editorial.pages import checked_form, render_admin
-from app.markdown import render_markdown
 from app.models import Article, ArticleStatus, Question, Staff, utcnow
 
 router = APIRouter(prefix="/admin", include_in_schema=False, dependencies=[Depends(require_staff)])
@@ -135,10 +140,7 @@ def _again(
         ]
     context = _context(session, article, fields, None if outcome.stale else posted.dismissed)
     if outcome.preview:
-        context["preview"] = {
-            "letter_html": render_markdown(fields.letter_md),
-            "answer_html": render_markdown(fields.answer_md),
-        }
+        context["preview"] = preview_of(fields)
     return render_admin(
         request,
         "admin/column.html",

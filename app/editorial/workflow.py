@@ -241,7 +241,7 @@ def _apply(
         # The review binds the fields as stored (trimmed), which is what the scheduler and any
         # later check compare against.
         fields = fields_of(session=session, article=article)
-        if change.reviewed:
+        if change.reviewed and has_role(staff, Role.editor):  # only an editor's review counts
             _record_review(article=article, fields=fields, staff=staff, now=now)
     elif article.id is not None:
         article.version += 1
@@ -252,14 +252,10 @@ def _apply(
             article.published_at = article.published_at or now
     article.author_id = article.author_id or staff.id
     article.draft_revision_id = None  # whatever was pending is now the article, or given up
-    findings_before = article.unreviewed_findings
-    _note_aid(article=article, change=change, fields=fields)
-    session.add(article)
-    session.flush()
-    _touch_letter(session=session, article=article, findings_before=findings_before)
+    _store_noting_aid(session=session, article=article, change=change, fields=fields)
     if change.question is not None and change.question.article_id is None:
         _link_question(session=session, question=change.question, article=article, now=now)
-    if was_public and article.slug != old_slug:
+    if was_public and article.status == A.published and article.slug != old_slug:
         leave_redirect(session=session, old_slug=old_slug, new_slug=article.slug)
     if was_public or article.status == A.published:
         after_public_change(session=session, article=article)
@@ -280,11 +276,7 @@ def _keep_draft(
     """Keep a live column's change as a draft beside it: the public page stays as it is."""
     fields.slug = slugify(fields.slug or fields.title)
     article.version += 1
-    findings_before = article.unreviewed_findings
-    _note_aid(article=article, change=change, fields=fields)
-    session.add(article)
-    session.flush()
-    _touch_letter(session=session, article=article, findings_before=findings_before)
+    _store_noting_aid(session=session, article=article, change=change, fields=fields)
     revision = snapshot(
         session=session, article=article, staff_id=staff.id, fields=fields, kind="draft"
     )
@@ -299,11 +291,8 @@ def _discard_draft(*, session: Session, article: Article, staff: Staff) -> None:
     """Give up a live column's pending change; the live text is what the editor sees again."""
     article.version += 1
     article.draft_revision_id = None
-    findings_before = article.unreviewed_findings
-    _note_aid(article=article, change=None, fields=fields_of(session=session, article=article))
-    session.add(article)
-    session.flush()
-    _touch_letter(session=session, article=article, findings_before=findings_before)
+    live = fields_of(session=session, article=article)
+    _store_noting_aid(session=session, article=article, change=None, fields=live)
     _audit(session=session, article=article, action="discard_draft", staff=staff)
 
 
@@ -324,6 +313,17 @@ def _note_aid(*, article: Article, change: ArticleChange | None, fields: Article
     article.unreviewed_findings = guard.count(
         guard.find_public_details(fields, dismissed=dismissed)
     )
+
+
+def _store_noting_aid(
+    *, session: Session, article: Article, change: ArticleChange | None, fields: ArticleFields
+) -> None:
+    """Write the article with the aid's notes, and move the queue if its count changed."""
+    findings_before = article.unreviewed_findings
+    _note_aid(article=article, change=change, fields=fields)
+    session.add(article)
+    session.flush()
+    _touch_letter(session=session, article=article, findings_before=findings_before)
 
 
 def _touch_letter(*, session: Session, article: Article, findings_before: int) -> None:
@@ -391,7 +391,8 @@ def publish_due(*, session: Session, settings: Settings, now: datetime) -> list[
     for article in due:
         fields = fields_of(session=session, article=article)
         if article.reviewed_fingerprint != guard.fingerprint(fields):
-            if _claim_scheduled(session, article, status=A.draft, publish_at=None):
+            held = {"status": A.draft, "publish_at": None, "draft_revision_id": None}
+            if _claim_scheduled(session, article, **held):
                 _audit(session=session, article=article, action="schedule_unreviewed", staff=None)
             continue
         if not _claim_scheduled(
