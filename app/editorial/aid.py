@@ -4,12 +4,11 @@ replacement or "not identifying" an editor presses."""
 
 from __future__ import annotations
 
-import html
 import json
 from dataclasses import dataclass, replace
 
 from app.editorial import guard
-from app.editorial.anonymise import KIND_LABELS, Finding, suggest_replacements
+from app.editorial.anonymise import KIND_LABELS, Finding, mark_up, suggest_replacements
 from app.editorial.articles import ArticleFields
 
 # The article form names two fields differently from ArticleFields.
@@ -74,22 +73,11 @@ def aid_view(fields: ArticleFields, dismissed: str) -> AidView:
         ],
         total=guard.count(details),
         marked={
-            FORM_NAMES[name]: marks_in_place(getattr(fields, name), by_field.get(name, []))
+            FORM_NAMES[name]: mark_up(getattr(fields, name), by_field.get(name, []))
             for name in MARKED_IN_PLACE
         },
         dismissed=dismissed,
     )
-
-
-def marks_in_place(text: str, findings: list[Finding]) -> str:
-    """The text, escaped, with each finding in a <mark>: laid exactly under a text area."""
-    pieces, position = [], 0
-    for f in findings:
-        pieces.append(html.escape(text[position : f.start]))
-        pieces.append(f'<mark data-kind="{f.kind}">{html.escape(f.text)}</mark>')
-        position = f.end
-    pieces.append(html.escape(text[position:]))
-    return "".join(pieces)
 
 
 def apply_aid(fields: ArticleFields, dismissed: str, pressed: str) -> tuple[ArticleFields, str]:

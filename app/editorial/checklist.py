@@ -13,11 +13,10 @@ from app.models import Article
 class ChecklistFailed(ValueError):
     """Publishing (or scheduling) is blocked: the listed items are missing."""
 
-    def __init__(self, missing: list[str], details: list[FieldFindings] | None = None) -> None:
+    def __init__(self, missing: list[str], *, review_missing: bool = False) -> None:
         super().__init__("; ".join(missing))
         self.missing = missing
-        self.details = details or []
-        self.review_missing = details is not None
+        self.review_missing = review_missing  # the last item is then the missing review
 
 
 def publish_checklist(fields: ArticleFields) -> list[str]:
@@ -65,10 +64,9 @@ def check_ready(
     missing = publish_checklist(fields)
     if ticked is None:
         ticked = article.reviewed_fingerprint == guard.fingerprint(fields)
-    details = None
     if not ticked:
         words = article.dismissed_details if dismissed is None else dismissed
         details = guard.find_public_details(fields, dismissed=guard.parse_dismissed(words))
         missing.append(review_refusal(details))
     if missing:
-        raise ChecklistFailed(missing, details)
+        raise ChecklistFailed(missing, review_missing=not ticked)

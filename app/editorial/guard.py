@@ -22,8 +22,6 @@ SCANNED_FIELDS = {
     "callout_title": "callout title",
     "callout_text": "callout text",
 }
-# What a review covers: changing any of these after the review voids it.
-FINGERPRINTED = PUBLIC_FIELDS
 
 
 @dataclass(frozen=True)
@@ -36,8 +34,9 @@ class FieldFindings:
 
 
 def fingerprint(fields: ArticleFields) -> str:
-    """A digest of every public field: equal only for exactly the same public text."""
-    values = [getattr(fields, name) or "" for name in FINGERPRINTED]
+    """A digest of every public field: equal only for exactly the same public text, so any
+    change to one after a review voids it."""
+    values = [getattr(fields, name) or "" for name in PUBLIC_FIELDS]
     return hashlib.sha256(json.dumps(["v1", *values]).encode()).hexdigest()
 
 

@@ -180,8 +180,7 @@ class _LetterFindings:
                 )
             ).all()
             for question_id, letter, signoff in found:
-                fields = ArticleFields(title="", slug="", letter_md=letter or "", answer_md="")
-                fields.signoff = signoff
+                fields = ArticleFields("", "", letter or "", "", signoff=signoff)
                 known[question_id] = guard.count(guard.find_public_details(fields))
             with self._lock:
                 self._counts.update((keys[i], known[i]) for i in missing if i in known)

@@ -18,7 +18,7 @@ down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-# The public fields a review fingerprint covers, in order (app/editorial/guard.py). Kept here
+# The public fields a review fingerprint covers, in order (PUBLIC_FIELDS, app/editorial/). Kept here
 # as it was when this migration was written, so that the migration's result never changes.
 FINGERPRINTED = (
     "title",

@@ -20,6 +20,7 @@ __all__ = [
     "Finding",
     "find_identifying_details",
     "highlight",
+    "mark_up",
     "suggest_replacements",
 ]
 
@@ -33,16 +34,22 @@ def find_identifying_details(text: str, *, pen_name: bool = False) -> list[Findi
     return without_overlaps(candidates)
 
 
-def highlight(text: str, findings: list[Finding]) -> str:
-    """The text as HTML paragraphs, each finding wrapped in <mark>."""
+def mark_up(text: str, findings: list[Finding], *, titled: bool = False) -> str:
+    """The text, escaped, with each finding in a <mark> (`titled`: its kind as a tooltip) and
+    nothing else changed, so that it can be laid exactly under a text area."""
     pieces, position = [], 0
     for f in findings:
+        title = f' title="{f.kind}"' if titled else ""
         pieces.append(html.escape(text[position : f.start]))
         pieces.append(
-            f'<mark data-kind="{f.kind}" title="{f.kind}">'
-            f"{html.escape(text[f.start : f.end])}</mark>"
+            f'<mark data-kind="{f.kind}"{title}>{html.escape(text[f.start : f.end])}</mark>'
         )
         position = f.end
     pieces.append(html.escape(text[position:]))
-    marked = "".join(pieces)
+    return "".join(pieces)
+
+
+def highlight(text: str, findings: list[Finding]) -> str:
+    """The text as HTML paragraphs, each finding wrapped in <mark>."""
+    marked = mark_up(text, findings, titled=True)
     return "".join(f"<p>{p}</p>" for p in re.split(r"\n\s*\n", marked) if p.strip())
