@@ -27,9 +27,11 @@ from app.editorial import (
     routes_admin,
     routes_answer,
     routes_auth,
+    routes_column_editor,
     routes_columns,
     routes_letters,
     routes_revisions,
+    routes_topics,
 )
 from app.editorial.auth import Forbidden, LoginRequired, SessionTouches
 from app.editorial.queue import KeptPages
@@ -73,8 +75,10 @@ EDITORIAL_ROUTERS = [
     routes_letters.router,
     routes_answer.router,
     routes_columns.router,
+    routes_column_editor.router,
     routes_revisions.router,
     routes_admin.router,
+    routes_topics.router,
 ]
 
 

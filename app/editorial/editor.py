@@ -20,6 +20,7 @@ from app.editorial.revisions import diff_revisions
 from app.editorial.workflow import (
     LIVE,
     ArticleChange,
+    FieldRefused,
     IllegalMove,
     NotAllowed,
     StaleVersion,
@@ -145,6 +146,10 @@ def save_column(
             posted.errors["anonymisation_reviewed"] = exc.missing[-1]
         problem = "This cannot go out yet. Missing: " + "; ".join(exc.missing) + "."
         return SaveOutcome(status=422, problems=[problem])
+    except FieldRefused as exc:
+        session.rollback()
+        posted.errors[exc.field] = exc.message
+        return SaveOutcome(status=422, problems=["Please correct the fields marked below."])
     except StaleVersion:
         session.rollback()
         return SaveOutcome(status=409, stale=True)

@@ -12,10 +12,48 @@ from starlette.datastructures import FormData
 
 from app import csrf
 from app.editorial.auth import has_role
+from app.editorial.shell import shell_context
 from app.models import Role
 from app.templating import templates
 
 PRIVATE = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex, nofollow"}
+
+# What a `?done=` key in the address says on the next page. Only these sentences are ever
+# shown: text from the address is never echoed into the page.
+NOTICES = {
+    "saved": "Saved.",
+    "save": "Draft saved.",
+    "save_draft": "Draft of changes saved. The live column is unchanged until you press "
+    "“Update live column”.",
+    "update": "The live column is updated.",
+    "discard_draft": "Draft of changes discarded: the form shows the live text again.",
+    "restored_draft": "Revision restored as a draft of changes; the live column is unchanged "
+    "until it is updated.",
+    "publish": "Published.",
+    "schedule": "Scheduled.",
+    "submit_review": "Submitted for review.",
+    "unpublish": "Unpublished.",
+    "to_draft": "Back to draft.",
+    "note": "Note added.",
+    "assigned": "Assignment saved.",
+    "shortlist": "Shortlisted.",
+    "answering": "Marked as being answered.",
+    "decline": "Declined.",
+    "spam": "Marked as spam.",
+    "reopen": "Reopened.",
+    "restored": "Revision restored as the current version.",
+    "added": "Account created.",
+    "changed": "Account updated.",
+    "merged": "Topics merged.",
+    "nothing-new": "Nothing new to send: no digest was created.",
+    "empty-note": "A note needs some text.",
+    "nothing-selected": "Select at least one letter first.",
+}
+
+
+def notice(key: str) -> str:
+    """The sentence for a `?done=` key, or nothing for a key this site never sends."""
+    return NOTICES.get(key, "")
 
 
 def render_admin(
@@ -67,7 +105,8 @@ def _render(
             "csrf_token": csrf_token,
             "is_editor": bool(staff and has_role(staff, Role.editor)),
             "is_admin": bool(staff and has_role(staff, Role.admin)),
-            "flash": request.query_params.get("done", ""),
+            "flash": notice(request.query_params.get("done", "")),
+            **shell_context(request),
             **context,
         },
         status_code=status_code,

@@ -140,6 +140,14 @@ class StaleVersion(Exception):
     """Someone saved the article since this form was loaded."""
 
 
+class FieldRefused(ValueError):
+    """A field's value the workflow will not save (an unknown topic, say); nothing changed."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field, self.message = field, message
+
+
 @dataclass(frozen=True)
 class ArticleChange:
     """One press of a button on the article form (or its equivalent from another path).
