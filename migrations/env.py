@@ -14,6 +14,14 @@ def run_migrations() -> None:
     assert url, "sqlalchemy.url is not set"
     engine = make_engine(url)
     with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        # SQLite alters a table by copying it and dropping the old one; with foreign keys on,
+        # that drop deletes every row pointing at it (a column's topics, a letter's column).
+        # The pragma only takes effect outside a transaction, so it is set on the driver's
+        # connection before SQLAlchemy begins one, and checked and restored after.
+        driver = connection.connection.driver_connection if sqlite else None
+        if driver is not None:
+            driver.execute("PRAGMA foreign_keys = OFF")
         context.configure(
             connection=connection,
             target_metadata=SQLModel.metadata,
@@ -23,6 +31,10 @@ def run_migrations() -> None:
         )
         with context.begin_transaction():
             context.run_migrations()
+        if driver is not None:
+            broken = driver.execute("PRAGMA foreign_key_check").fetchall()
+            driver.execute("PRAGMA foreign_keys = ON")
+            assert not broken, f"rows point at nothing after migrating: {broken}"
     engine.dispose()
 
 

@@ -147,3 +147,101 @@ def test_a_scheduled_column_reviewed_before_0006_keeps_its_review_bound_to_its_t
         assert due.reviewed_fingerprint == fingerprint(fields_of(session=session, article=due))
         assert live.reviewed_fingerprint is None
     engine.dispose()
+
+
+def test_0007_moves_inline_callouts_into_resources_and_keeps_every_link(
+    databases: DatabaseFactory, backend: str
+) -> None:
+    url = databases.fresh(backend, migrated=False)
+    config = alembic_config(url)
+    command.upgrade(config, "0006")
+    engine = make_engine(url)
+    course = ("Safety planning", "A short course.", "https://courses.example.org/safety")
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO topic (slug, name, description, created_at) "
+                "VALUES ('safety', 'Safety', '', CURRENT_TIMESTAMP)"
+            )
+        )
+        for slug, callout in (("a", course), ("b", course), ("c", (None, None, None))):
+            connection.execute(
+                text(
+                    "INSERT INTO article (slug, title, summary, letter_md, letter_html, signoff,"
+                    " answer_md, answer_html, byline, hero_alt, reading_minutes, status,"
+                    " created_at, updated_at, version, unreviewed_findings, dismissed_details,"
+                    " callout_title, callout_text, callout_url)"
+                    " VALUES (:slug, 'T', 'S', 'l', '<p>l</p>', 's', 'a', '<p>a</p>', 'b', '', 1,"
+                    " 'published', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1, 0, '', :t, :x, :u)"
+                ),
+                {"slug": slug, "t": callout[0], "x": callout[1], "u": callout[2]},
+            )
+        connection.execute(
+            text("INSERT INTO article_topic (article_id, topic_id) SELECT id, 1 FROM article")
+        )
+    engine.dispose()
+    command.upgrade(config, "head")
+    assert _diff(url) == []
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        resources = connection.execute(text("SELECT id, title, text, url FROM resource")).all()
+        assert [tuple(r[1:]) for r in resources] == [course]  # one resource for both columns
+        picks = dict(
+            connection.execute(text("SELECT slug, callout_mode FROM article")).all()  # type: ignore[arg-type]
+        )
+        assert picks == {"a": "resource", "b": "resource", "c": "topic"}
+        # Columns keep their topics: the article table is altered in place, not copied.
+        assert connection.execute(text("SELECT count(*) FROM article_topic")).scalar() == 3
+    engine.dispose()
+    command.downgrade(config, "0006")
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        back = connection.execute(
+            text("SELECT callout_title, callout_text, callout_url FROM article WHERE slug = 'b'")
+        ).one()
+        assert tuple(back) == course
+        assert connection.execute(text("SELECT count(*) FROM article_topic")).scalar() == 3
+    engine.dispose()
+
+
+def test_migrating_keeps_every_columns_topics(databases: DatabaseFactory, backend: str) -> None:
+    # SQLite rebuilds a table to alter it; the rows that point at it must survive that.
+    url = databases.fresh(backend, migrated=False)
+    config = alembic_config(url)
+    command.upgrade(config, "0005")
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO article (slug, title, summary, letter_md, letter_html, signoff,"
+                " answer_md, answer_html, byline, hero_alt, reading_minutes, status,"
+                " created_at, updated_at, version, anonymisation_reviewed)"
+                " VALUES ('kept', 'T', 'S', 'l', '<p>l</p>', 's', 'a', '<p>a</p>', 'b', '', 1,"
+                " 'published', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1, :no)"
+            ),
+            {"no": False},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO topic (slug, name, description, created_at)"
+                " VALUES ('gifts', 'Gifts', '', CURRENT_TIMESTAMP)"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO article_topic (article_id, topic_id)"
+                " SELECT article.id, topic.id FROM article, topic"
+            )
+        )
+    engine.dispose()
+    command.upgrade(config, "head")
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        tagged = connection.execute(
+            text(
+                "SELECT topic.name FROM article_topic JOIN topic ON topic.id = topic_id"
+                " JOIN article ON article.id = article_id WHERE article.slug = 'kept'"
+            )
+        ).all()
+    engine.dispose()
+    assert [row[0] for row in tagged] == ["Gifts"]
