@@ -10,6 +10,10 @@ from sqlalchemy import BigInteger, Column, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
 
+# The largest id any table holds (a 32-bit integer on PostgreSQL): a number past it in an
+# address names nothing, and is answered as such rather than sent to the database.
+MAX_ID = 2**31 - 1
+
 
 def utcnow() -> datetime:
     """The current time, time-zone aware, in UTC."""
@@ -32,30 +36,68 @@ class Topic(SQLModel, table=True):
     name: str = Field(max_length=80, unique=True)
     description: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     created_at: datetime = Field(default_factory=utcnow)
+    # The callout a column of this topic shows when it does not pick one (its first topic's).
+    # Deleting a resource clears it here first (editorial.resources).
+    default_resource_id: int | None = Field(default=None, foreign_key="resource.id")
 
 
-class Article(SQLModel, table=True):
-    """A published (or to-be-published) column: the edited letter and its answer."""
-
-    __table_args__ = (Index("ix_article_status_published", "status", "published_at"),)
+class Resource(SQLModel, table=True):
+    """A callout from the editors' library: a course or resource shown after an answer."""
 
     id: int | None = Field(default=None, primary_key=True)
-    slug: str = Field(max_length=120, unique=True)
+    title: str = Field(max_length=120)
+    text: str = Field(max_length=600)
+    link_text: str = Field(default="Explore course", max_length=60)
+    url: str = Field(max_length=500)
+    small_print: str = Field(default="", max_length=600)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class CalloutMode(StrEnum):
+    topic = "topic"  # the first topic's default resource, if it has one
+    resource = "resource"  # the resource the column names
+    none = "none"
+
+
+class ArticleContent(SQLModel):
+    """What an editor writes of a column: the article and each of its revisions hold these
+    (the fields as the editor sees them are described in editorial.column_fields)."""
+
     title: str = Field(max_length=200)
+    slug: str = Field(max_length=120)
     summary: str = Field(default="", max_length=400)
-    letter_md: str = Field(default="", sa_column=Column(Text, nullable=False))
-    letter_html: str = Field(default="", sa_column=Column(Text, nullable=False))
+    letter_md: str = Field(default="", sa_type=Text)
     signoff: str = Field(default="", max_length=60)
-    answer_md: str = Field(default="", sa_column=Column(Text, nullable=False))
-    answer_html: str = Field(default="", sa_column=Column(Text, nullable=False))
+    answer_md: str = Field(default="", sa_type=Text)
     byline: str = Field(default="", max_length=120)
     hero_path: str | None = Field(default=None, max_length=200)
     hero_alt: str = Field(default="", max_length=300)
     hero_width: int | None = None
     hero_height: int | None = None
-    callout_title: str | None = Field(default=None, max_length=120)
-    callout_text: str | None = Field(default=None, max_length=300)
-    callout_url: str | None = Field(default=None, max_length=500)
+    callout_mode: str = Field(default=CalloutMode.topic, sa_type=String(10))
+    callout_resource_id: int | None = None
+
+
+class Article(ArticleContent, table=True):
+    """A published (or to-be-published) column: the edited letter and its answer."""
+
+    # The editors' columns list sorts by these (migration 0008). Its default order, by the
+    # column's date (published, else scheduled, else created), has an expression index made in
+    # that migration alone: `ix_expr_article_list_date` (see db.include_object).
+    __table_args__ = (
+        Index("ix_article_status_published", "status", "published_at"),
+        Index("ix_article_updated_at", "updated_at", "id"),
+        Index("ix_article_title", "title", "id"),
+        Index("ix_article_author_id", "author_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=120, unique=True)
+    letter_html: str = Field(default="", sa_column=Column(Text, nullable=False))
+    answer_html: str = Field(default="", sa_column=Column(Text, nullable=False))
+    # A column that names its callout keeps the resource from being deleted.
+    callout_resource_id: int | None = Field(default=None, foreign_key="resource.id", index=True)
     reading_minutes: int = 1
     status: str = Field(default=ArticleStatus.draft, sa_type=String(20))
     publish_at: datetime | None = None
@@ -278,8 +320,10 @@ class QuestionNote(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
-class ArticleRevision(SQLModel, table=True):
-    """What an article said after one save: who saved it, when, and every field."""
+class ArticleRevision(ArticleContent, table=True):
+    """What an article said after one save: who saved it, when, and every field. A revision
+    names its callout's resource without holding on to it: restoring one whose resource was
+    deleted since falls back to the topic's default."""
 
     __tablename__ = "article_revision"
 
@@ -288,21 +332,7 @@ class ArticleRevision(SQLModel, table=True):
     version: int
     staff_id: int | None = Field(default=None, foreign_key="staff.id", ondelete="SET NULL")
     created_at: datetime = Field(default_factory=utcnow)
-    title: str = Field(max_length=200)
-    slug: str = Field(max_length=120)
-    summary: str = Field(default="", max_length=400)
-    letter_md: str = Field(sa_column=Column(Text, nullable=False))
-    signoff: str = Field(default="", max_length=60)
-    answer_md: str = Field(sa_column=Column(Text, nullable=False))
-    byline: str = Field(default="", max_length=120)
     topics: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
-    hero_path: str | None = Field(default=None, max_length=200)
-    hero_alt: str = Field(default="", max_length=300)
-    hero_width: int | None = None
-    hero_height: int | None = None
-    callout_title: str | None = Field(default=None, max_length=120)
-    callout_text: str | None = Field(default=None, max_length=300)
-    callout_url: str | None = Field(default=None, max_length=500)
     # "saved": what the article said after a save; "draft": a pending change of a live column.
     kind: str = Field(default="saved", max_length=20)
 

@@ -14,6 +14,7 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
 from app.config import project_dir
+from app.urls import column_path, column_url
 
 TEMPLATES_DIR = project_dir() / "templates"
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -60,3 +61,5 @@ templates.env.filters["local_date"] = local_date
 templates.env.filters["iso_datetime"] = iso_datetime
 templates.env.filters["json_script"] = json_script
 templates.env.globals["static_version"] = _static_version()
+templates.env.globals["column_path"] = column_path
+templates.env.globals["column_url"] = column_url

@@ -29,7 +29,14 @@ SUMMARY_KEYS = {
     "topics",
     "byline",
 }
-DETAIL_KEYS = SUMMARY_KEYS | {"signoff", "letter_html", "answer_html", "hero_url", "hero_alt"}
+DETAIL_KEYS = SUMMARY_KEYS | {
+    "signoff",
+    "letter_html",
+    "answer_html",
+    "hero_url",
+    "hero_alt",
+    "callout",
+}
 
 
 def _json(client: TestClient, path: str, status: int = 200) -> Any:
@@ -211,3 +218,12 @@ def test_no_documented_api_response_has_an_email_field(site: TestClient) -> None
     names = _response_properties(_json(site, "/openapi.json"))
     assert {"items", "letter_html", "articles"} <= names
     assert not [name for name in names if "email" in name.lower()]
+
+
+def test_a_column_gives_its_callout_as_the_page_shows_it(site: TestClient) -> None:
+    slug = "he-said-he-would-hurt-him"
+    callout = _json(site, f"/api/v1/columns/{slug}")["callout"]
+    assert set(callout) == {"title", "text", "link_text", "url", "small_print"}
+    shown = soup(site.get(f"/columns/{slug}").text).select_one("aside.callout")
+    assert shown.h2.get_text() == callout["title"]
+    assert shown.select_one("a.button")["href"] == callout["url"]

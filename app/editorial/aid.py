@@ -9,12 +9,10 @@ from dataclasses import dataclass, replace
 
 from app.editorial import guard
 from app.editorial.anonymise import KIND_LABELS, Finding, mark_up, suggest_replacements
-from app.editorial.articles import ArticleFields
+from app.editorial.column_fields import FORM_NAMES, TEXT_FIELDS, ArticleFields
 
-# The article form names two fields differently from ArticleFields.
-FORM_NAMES = {"letter_md": "letter", "answer_md": "answer"}
-# Fields an editor edits in the form, so a replacement can be applied there.
-EDITABLE = {"title", "summary", "letter_md", "signoff", "answer_md", "hero_alt"}
+# Fields an editor types in the form, so a replacement can be applied there.
+EDITABLE = {spec.name for spec in TEXT_FIELDS if spec.scanned}
 # Fields whose marks are drawn inside the text area itself.
 MARKED_IN_PLACE = ("letter_md", "answer_md")
 
@@ -91,8 +89,8 @@ def apply_aid(fields: ArticleFields, dismissed: str, pressed: str) -> tuple[Arti
     text = str(order.get("text", ""))
     if order.get("op") == "dismiss" and text.strip():
         return fields, "\n".join([*dismissed.splitlines(), text.strip()]).strip()
-    name = {v: k for k, v in FORM_NAMES.items()}.get(str(order.get("field")), "")
-    name = name or str(order.get("field"))
+    field = str(order.get("field"))
+    name = next((n for n, form in FORM_NAMES.items() if form == field), field)
     if order.get("op") != "replace" or name not in EDITABLE or not text:
         return fields, dismissed
     value: str = getattr(fields, name)

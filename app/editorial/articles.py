@@ -2,63 +2,58 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import delete, update
 from sqlmodel import Session, col, select
 
+from app.editorial.column_fields import PUBLIC_FIELDS, REVISION_FIELDS, STORED_FIELDS, ArticleFields
 from app.markdown import reading_minutes, render_markdown, slugify
-from app.models import Article, ArticleRevision, ArticleTopic, SlugRedirect, Topic, utcnow
+from app.models import (
+    Article,
+    ArticleRevision,
+    ArticleTopic,
+    CalloutMode,
+    Resource,
+    SlugRedirect,
+    Topic,
+    utcnow,
+)
+
+# Described in column_fields; named here too, where the rest of the editorial code looks.
+__all__ = ["PUBLIC_FIELDS", "REVISION_FIELDS", "ArticleFields"]
 from app.publishing.cache import bump_content_version
 from app.publishing.search import index_article
 
 
-@dataclass
-class ArticleFields:
-    """Everything an editor (or a content file) says about an article."""
-
-    title: str
-    slug: str
-    letter_md: str
-    answer_md: str
-    summary: str = ""
-    signoff: str = ""
-    byline: str = ""
-    topics: list[str] = field(default_factory=list)
-    hero_path: str | None = None
-    hero_alt: str = ""
-    hero_width: int | None = None
-    hero_height: int | None = None
-    callout_title: str | None = None
-    callout_text: str | None = None
-    callout_url: str | None = None
-
-
 def apply_fields(*, session: Session, article: Article, fields: ArticleFields) -> None:
     """Copy the fields onto the article, rendering Markdown and reading time once, here."""
-    article.title = fields.title.strip()
-    article.slug = fields.slug.strip() or slugify(fields.title)
-    article.summary = fields.summary.strip()
-    article.signoff = fields.signoff.strip()
-    article.byline = fields.byline.strip()
-    article.letter_md = fields.letter_md.strip()
-    article.answer_md = fields.answer_md.strip()
+    for name in STORED_FIELDS:
+        value = getattr(fields, name)
+        setattr(article, name, value.strip() if isinstance(value, str) else value)
+    article.slug = article.slug or slugify(fields.title)
     article.letter_html = render_markdown(article.letter_md)
     article.answer_html = render_markdown(article.answer_md)
     article.reading_minutes = reading_minutes(article.letter_md, article.answer_md)
-    article.hero_path = fields.hero_path
-    article.hero_alt = fields.hero_alt.strip()
-    article.hero_width, article.hero_height = fields.hero_width, fields.hero_height
-    article.callout_title = fields.callout_title
-    article.callout_text = fields.callout_text
-    article.callout_url = fields.callout_url
+    _settle_callout(session, article)
     article.updated_at = utcnow()
     if article.id is not None:
         article.version += 1
     session.add(article)
     session.flush()
     set_topics(session=session, article=article, names=fields.topics)
+
+
+def _settle_callout(session: Session, article: Article) -> None:
+    """A named resource that no longer exists (a restored revision's) falls back to the topic's
+    default; only a named resource is kept by id."""
+    named = article.callout_resource_id
+    if article.callout_mode != CalloutMode.resource or named is None:
+        article.callout_resource_id = None
+        if article.callout_mode not in (CalloutMode.none, CalloutMode.topic):
+            article.callout_mode = CalloutMode.topic
+    elif session.get(Resource, named) is None:
+        article.callout_mode, article.callout_resource_id = CalloutMode.topic, None
 
 
 def set_topics(*, session: Session, article: Article, names: list[str]) -> list[Topic]:
@@ -160,30 +155,6 @@ def leave_redirect(*, session: Session, old_slug: str, new_slug: str) -> None:
         session.add(SlugRedirect(kind="article", old_slug=old_slug, new_slug=new_slug))
 
 
-# The fields a revision keeps, by the names ArticleFields and ArticleRevision share.
-REVISION_FIELDS = (
-    "title",
-    "slug",
-    "summary",
-    "letter_md",
-    "signoff",
-    "answer_md",
-    "byline",
-    "hero_path",
-    "hero_alt",
-    "hero_width",
-    "hero_height",
-    "callout_title",
-    "callout_text",
-    "callout_url",
-)
-
-
-# The fields a reader's eye can reach, in this order: everything a revision keeps but the
-# image's size (the review's fingerprint and revision comparisons use it).
-PUBLIC_FIELDS = tuple(f for f in REVISION_FIELDS if f not in ("hero_width", "hero_height"))
-
-
 def snapshot(
     *,
     session: Session,
@@ -201,7 +172,7 @@ def snapshot(
         staff_id=staff_id,
         kind=kind,
         topics=", ".join(fields.topics),
-        **{name: getattr(fields, name) for name in REVISION_FIELDS},
+        **{name: getattr(fields, name) for name in STORED_FIELDS},
     )
     session.add(revision)
     return revision
@@ -211,7 +182,7 @@ def revision_fields(revision: ArticleRevision) -> ArticleFields:
     """A revision's content, ready to be saved again as the current version."""
     return ArticleFields(
         topics=[t.strip() for t in revision.topics.split(",") if t.strip()],
-        **{name: getattr(revision, name) for name in REVISION_FIELDS},
+        **{name: getattr(revision, name) for name in STORED_FIELDS},
     )
 
 
@@ -226,19 +197,6 @@ def draft_fields(*, session: Session, article: Article) -> ArticleFields | None:
 def fields_of(*, session: Session, article: Article) -> ArticleFields:
     """The article's current fields, for filling in a form."""
     return ArticleFields(
-        title=article.title,
-        slug=article.slug,
-        letter_md=article.letter_md,
-        answer_md=article.answer_md,
-        summary=article.summary,
-        signoff=article.signoff,
-        byline=article.byline,
         topics=article_topic_names(session=session, article_id=article.id or 0),
-        hero_path=article.hero_path,
-        hero_alt=article.hero_alt,
-        hero_width=article.hero_width,
-        hero_height=article.hero_height,
-        callout_title=article.callout_title,
-        callout_text=article.callout_text,
-        callout_url=article.callout_url,
+        **{name: getattr(article, name) for name in STORED_FIELDS},
     )

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from starlette.datastructures import FormData, UploadFile
 
-from app.editorial.articles import ArticleFields
+from app.editorial.column_fields import TEXT_FIELDS, ArticleFields
+from app.editorial.images import stored_hero
 from app.markdown import clean_text
+from app.models import CalloutMode
 
 
 @dataclass
@@ -25,6 +29,8 @@ class ArticleForm:
     dismissed: str = ""  # words the editor marked "not identifying", one per line
     aid: str = ""  # an aid button pressed (a replacement or a dismissal), instead of an action
     upload: UploadFile | None = None
+    remove_hero: bool = False  # "Remove image" was pressed: the form again, without it
+    callout_sent: bool = False  # the form had the callout field (else the column keeps its own)
     errors: dict[str, str] = field(default_factory=dict)
 
 
@@ -40,57 +46,85 @@ def parse_publish_at(value: str, tz: ZoneInfo) -> datetime:
 
 
 def read_article_form(
-    form: FormData, *, tz: ZoneInfo, current_hero: tuple[str | None, int | None, int | None]
+    form: FormData,
+    *,
+    tz: ZoneInfo,
+    current_hero: tuple[str | None, int | None, int | None],
+    media_dir: Path | None = None,
 ) -> ArticleForm:
-    """The article form as fields; problems are collected in `errors`, never raised."""
-    hero_path, width, height = current_hero
-    if form.get("remove_hero"):
-        hero_path, width, height = None, None, None
-    topics = [t.strip() for t in _text(form, "topics").split(",") if t.strip()]
-    fields = ArticleFields(
-        title=_text(form, "title").strip(),
-        slug=_text(form, "slug").strip(),
-        summary=_text(form, "summary").strip(),
-        letter_md=_text(form, "letter"),
-        signoff=_text(form, "signoff").strip(),
-        answer_md=_text(form, "answer"),
-        byline=_text(form, "byline").strip(),
-        topics=topics,
-        hero_path=hero_path,
-        hero_alt=_text(form, "hero_alt").strip(),
-        hero_width=width,
-        hero_height=height,
+    """The article form as fields; problems are collected in `errors`, never raised.
+
+    The hero image is the one the form carries (its hidden `hero_kept` field, checked against
+    the media folder), else `current_hero`; "Remove image" clears it from the form.
+    """
+    values: dict[str, Any] = {
+        spec.name: _text(form, spec.form).strip() if spec.kind == "text" else _text(form, spec.form)
+        for spec in TEXT_FIELDS
+        if spec.form
+    }
+    fields = ArticleFields(**values, topics=read_topics(form))
+    remove = bool(form.get("remove_hero"))
+    fields.hero_path, fields.hero_width, fields.hero_height = (
+        (None, None, None) if remove else _kept_hero(form, current_hero, media_dir)
     )
     version_text = _text(form, "version")
     result = ArticleForm(
         fields=fields,
         action=_text(form, "action") or "save",
-        version=int(version_text) if version_text.isdigit() else 0,
+        version=int(version_text)
+        if version_text.isascii() and version_text.isdigit() and len(version_text) < 12
+        else 0,
         reviewed=bool(form.get("anonymisation_reviewed")),
         publish_at_text=_text(form, "publish_at").strip(),
         dismissed=_text(form, "dismissed")[:20_000],
         aid=_text(form, "aid")[:2_000],
+        remove_hero=remove,
+        callout_sent="callout" in form,
     )
     upload = form.get("hero")
     if isinstance(upload, UploadFile) and upload.filename:
         result.upload = upload
+    _read_callout(result, _text(form, "callout").strip())
     _check(result, tz)
     return result
 
 
+def read_topics(form: FormData) -> list[str]:
+    """The topics as one comma-separated value, or one value per topic, or both."""
+    names = (clean_text(v) for v in form.getlist("topics") if isinstance(v, str))
+    return list(dict.fromkeys(t.strip() for value in names for t in value.split(",") if t.strip()))
+
+
+def _kept_hero(
+    form: FormData,
+    current: tuple[str | None, int | None, int | None],
+    media_dir: Path | None,
+) -> tuple[str | None, int | None, int | None]:
+    kept = form.get("hero_kept")
+    if not isinstance(kept, str) or media_dir is None:
+        return current
+    if not kept:
+        return None, None, None
+    return stored_hero(kept, media_dir) or current  # a name we did not make is ignored
+
+
+def _read_callout(result: ArticleForm, value: str) -> None:
+    f = result.fields
+    if not result.callout_sent or value in ("", CalloutMode.topic):
+        f.callout_mode, f.callout_resource_id = CalloutMode.topic, None
+    elif value == CalloutMode.none:
+        f.callout_mode, f.callout_resource_id = CalloutMode.none, None
+    elif value.isascii() and value.isdigit() and len(value) < 10:
+        f.callout_mode, f.callout_resource_id = CalloutMode.resource, int(value)
+    else:
+        result.errors["callout"] = "Pick a resource from the list."
+
+
 def _check(result: ArticleForm, tz: ZoneInfo) -> None:
     f = result.fields
-    limits = {
-        "title": (f.title, 200),
-        "summary": (f.summary, 400),
-        "signoff": (f.signoff, 60),
-        "byline": (f.byline, 120),
-        "hero_alt": (f.hero_alt, 300),
-        "slug": (f.slug, 120),
-    }
-    for name, (value, limit) in limits.items():
-        if len(value) > limit:
-            result.errors[name] = f"Keep this under {limit} characters."
+    for spec in TEXT_FIELDS:
+        if spec.limit is not None and len(getattr(f, spec.name)) > spec.limit:
+            result.errors[spec.form or spec.name] = f"Keep this under {spec.limit} characters."
     if any(len(t) > 80 for t in f.topics):
         result.errors["topics"] = "Topic names are at most 80 characters each."
     if result.publish_at_text:

@@ -8,22 +8,14 @@ import json
 from dataclasses import dataclass
 
 from app.editorial.anonymise import Finding, find_identifying_details
-from app.editorial.articles import PUBLIC_FIELDS, ArticleFields
-
-# Every field of a column a visitor can read, with the word an editor knows it by. The aid
-# scans each of them; the byline is the columnist's own name, so it is fingerprinted, not scanned.
-SCANNED_FIELDS = {
-    "title": "title",
-    "summary": "summary",
-    "letter_md": "letter",
-    "signoff": "sign-off",
-    "answer_md": "answer",
-    "hero_alt": "hero alt text",
-    "callout_title": "callout title",
-    "callout_text": "callout text",
-}
+from app.editorial.column_fields import PUBLIC_FIELDS, SCANNED_FIELDS, ArticleFields
 
 
+# Every field of a column a visitor can read is fingerprinted (column_fields.PUBLIC_FIELDS);
+# the aid scans those an editor types (SCANNED_FIELDS). A callout is fingerprinted by the choice
+# (which resource, or the topic's default, or none): a resource's text is the editors' own
+# library text, written once for many columns and never drawn from a letter, so it is not
+# scanned as part of each column.
 @dataclass(frozen=True)
 class FieldFindings:
     """The possible identifying details in one public field."""
@@ -37,7 +29,7 @@ def fingerprint(fields: ArticleFields) -> str:
     """A digest of every public field: equal only for exactly the same public text, so any
     change to one after a review voids it."""
     values = [getattr(fields, name) or "" for name in PUBLIC_FIELDS]
-    return hashlib.sha256(json.dumps(["v1", *values]).encode()).hexdigest()
+    return hashlib.sha256(json.dumps(["v2", *values]).encode()).hexdigest()
 
 
 def parse_dismissed(text: str) -> frozenset[str]:

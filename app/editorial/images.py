@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 from pathlib import Path
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -46,4 +47,26 @@ def store_hero(data: bytes, media_dir: Path) -> tuple[str, int, int]:
     name = f"{hashlib.sha256(encoded).hexdigest()[:20]}.webp"
     media_dir.mkdir(parents=True, exist_ok=True)
     (media_dir / name).write_bytes(encoded)
+    return name, width, height
+
+
+# The names this store (and the content import) give images: a digest of the bytes.
+STORED_NAME = re.compile(r"[0-9a-f]{20}\.(?:webp|jpg|png)")
+
+
+def stored_hero(name: str, media_dir: Path) -> tuple[str, int, int] | None:
+    """(name, width, height) of an image already in the media folder, if `name` is one this
+    store makes and the file is there; None for anything else."""
+    if not STORED_NAME.fullmatch(name):
+        return None
+    path = media_dir / name
+    if not path.is_file():
+        return None
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as image:
+            width, height = image.size
+    except (UnidentifiedImageError, OSError):
+        return None
     return name, width, height

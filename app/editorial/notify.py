@@ -7,6 +7,7 @@ from sqlmodel import Session
 from app.config import Settings
 from app.mail import queue_templated
 from app.models import Article, Question
+from app.urls import column_url
 
 
 def notify_published(
@@ -23,7 +24,7 @@ def notify_published(
         context={
             "signoff": question.signoff,
             "site_name": settings.site_name,
-            "article_url": f"{settings.base_url}/columns/{article.slug}",
+            "article_url": column_url(settings.base_url, article.slug),
             "title": article.title,
         },
     )

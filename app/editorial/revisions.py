@@ -7,21 +7,11 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from app.editorial.articles import PUBLIC_FIELDS, ArticleFields
+from app.editorial.column_fields import LABELS, PUBLIC_FIELDS, ArticleFields
 from app.models import ArticleRevision, Staff
 
 # What a comparison shows: the public fields, and the topics.
 DIFF_FIELDS = (*PUBLIC_FIELDS, "topics")
-FIELD_LABELS = {
-    "letter_md": "letter",
-    "answer_md": "answer",
-    "signoff": "sign-off",
-    "hero_path": "hero image file",
-    "hero_alt": "hero alt text",
-    "callout_title": "callout title",
-    "callout_text": "callout text",
-    "callout_url": "callout link",
-}
 
 
 @dataclass(frozen=True)
@@ -31,11 +21,12 @@ class DiffLine:
 
 
 def list_revisions(*, session: Session, article_id: int) -> list[tuple[ArticleRevision, str]]:
-    """Every revision of an article, newest first, with who saved it."""
+    """Every revision of an article, newest first, with who saved it (an editor's autosave of
+    what they are typing is theirs alone, and not one of them)."""
     rows = session.exec(
         select(ArticleRevision, Staff.email)
         .outerjoin(Staff, col(Staff.id) == ArticleRevision.staff_id)
-        .where(ArticleRevision.article_id == article_id)
+        .where(ArticleRevision.article_id == article_id, ArticleRevision.kind != "autosave")
         .order_by(col(ArticleRevision.id).desc())
     ).all()
     return [(revision, email or "scheduler") for revision, email in rows]
@@ -65,7 +56,7 @@ def diff_revisions(
                 continue
             kind = {"+ ": "added", "- ": "removed"}.get(tag, "same")
             lines.append(DiffLine(kind, text))
-        changes[FIELD_LABELS.get(name, name)] = lines if context is None else _fold(lines, context)
+        changes[LABELS.get(name, name)] = lines if context is None else _fold(lines, context)
     return changes
 
 

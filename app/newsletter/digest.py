@@ -20,6 +20,7 @@ from app.models import (
     SubscriberStatus,
 )
 from app.newsletter import tokens
+from app.urls import column_url
 
 DIGEST_KIND = "digest"
 FIRST_WINDOW = timedelta(days=7)
@@ -56,7 +57,7 @@ def send_digest(
     session.flush()
     assert digest.id is not None
     items = [
-        DigestItem(a.title, a.summary, f"{settings.base_url}/columns/{a.slug}") for a in articles
+        DigestItem(a.title, a.summary, column_url(settings.base_url, a.slug)) for a in articles
     ]
     secret = settings.resolved_secret_key()
     for subscriber in subscribers:

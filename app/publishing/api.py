@@ -9,8 +9,10 @@ from pydantic import BaseModel
 
 from app.api_errors import error_responses
 from app.deps import SessionDep, SettingsDep
+from app.editorial.column_fields import FIELDS
 from app.models import Article, Topic
 from app.publishing import service
+from app.urls import column_url
 
 router = APIRouter(prefix="/api/v1", tags=["columns"], responses=error_responses(404, 422, 503))
 
@@ -33,12 +35,21 @@ class ColumnSummary(BaseModel):
     byline: str
 
 
+class CalloutPublic(BaseModel):
+    title: str
+    text: str
+    link_text: str
+    url: str
+    small_print: str
+
+
 class ColumnDetail(ColumnSummary):
     signoff: str
     letter_html: str
     answer_html: str
     hero_url: str | None
     hero_alt: str | None
+    callout: CalloutPublic | None
 
 
 class ColumnPage(BaseModel):
@@ -49,15 +60,13 @@ class ColumnPage(BaseModel):
 
 
 def _summary(article: Article, topics: list[Topic], base_url: str) -> dict[str, object]:
+    # Every field the column's description gives an API key (each model keeps its own).
     return {
-        "slug": article.slug,
-        "title": article.title,
-        "summary": article.summary,
-        "url": f"{base_url}/columns/{article.slug}",
+        **{spec.api: getattr(article, spec.name) for spec in FIELDS if spec.api},
+        "url": column_url(base_url, article.slug),
         "published_at": article.published_at,
         "reading_minutes": article.reading_minutes,
         "topics": [t.name for t in topics],
-        "byline": article.byline,
     }
 
 
@@ -93,10 +102,11 @@ def get_column(slug: str, session: SessionDep, settings: SettingsDep) -> ColumnD
     if article is None or article.id is None:
         raise HTTPException(404, "No such column.")
     topics = service.topics_for(session=session, article_ids=[article.id])[article.id]
+    callout = service.article_callout(session=session, article=article, topics=topics)
     return ColumnDetail.model_validate(
         {
             **_summary(article, topics, settings.base_url),
-            "signoff": article.signoff,
+            "callout": callout.model_dump() if callout else None,
             "letter_html": article.letter_html,
             "answer_html": article.answer_html,
             "hero_url": f"{settings.base_url}/media/{article.hero_path}"

@@ -12,7 +12,8 @@ import yaml
 from sqlmodel import Session, col, select
 
 from app.editorial.articles import article_topic_names
-from app.models import Article, Topic
+from app.editorial.column_fields import FIELDS
+from app.models import Article, CalloutMode, Resource, Topic
 from app.publishing.content_files import ANSWER_SEPARATOR
 
 
@@ -30,7 +31,7 @@ def export_content(*, session: Session, target: Path, media_dir: Path, tz: ZoneI
     for article in articles:
         assert article.id is not None
         meta = _front_matter(
-            article, article_topic_names(session=session, article_id=article.id), tz
+            session, article, article_topic_names(session=session, article_id=article.id), tz
         )
         if article.hero_path:
             suffix = Path(article.hero_path).suffix
@@ -44,24 +45,42 @@ def export_content(*, session: Session, target: Path, media_dir: Path, tz: ZoneI
     return len(articles)
 
 
-def _front_matter(article: Article, topics: list[str], tz: ZoneInfo) -> dict[str, Any]:
+def _front_matter(
+    session: Session, article: Article, topics: list[str], tz: ZoneInfo
+) -> dict[str, Any]:
     assert article.published_at is not None
     meta: dict[str, Any] = {
         "title": article.title,
         "slug": article.slug,
         "date": _date_value(article.published_at, tz),
         "topics": topics,
-        "signoff": article.signoff,
-        "byline": article.byline,
-        "summary": article.summary,
     }
-    if article.callout_title and article.callout_text and article.callout_url:
-        meta["callout"] = {
-            "title": article.callout_title,
-            "text": article.callout_text,
-            "url": article.callout_url,
-        }
+    for spec in FIELDS:
+        if spec.content and spec.content not in meta and spec.content != "hero_alt":
+            meta[spec.content] = getattr(article, spec.name)
+    callout = _callout(session, article)
+    if callout is not None:
+        meta["callout"] = callout
     return meta
+
+
+def _callout(session: Session, article: Article) -> dict[str, str] | str | None:
+    """The column's own callout choice: a resource's words, `none`, or nothing (the topic's)."""
+    if article.callout_mode == CalloutMode.none:
+        return "none"
+    resource = (
+        session.get(Resource, article.callout_resource_id)
+        if article.callout_mode == CalloutMode.resource and article.callout_resource_id
+        else None
+    )
+    if resource is None:
+        return None
+    block = {"title": resource.title, "text": resource.text, "url": resource.url}
+    if resource.link_text != "Explore course":
+        block["link_text"] = resource.link_text
+    if resource.small_print:
+        block["small_print"] = resource.small_print
+    return block
 
 
 def _date_value(moment: datetime, tz: ZoneInfo) -> Any:

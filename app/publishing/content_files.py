@@ -7,7 +7,7 @@ import shutil
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 import yaml
@@ -26,12 +26,14 @@ from app.editorial import guard
 from app.editorial.articles import (
     ArticleFields,
     apply_fields,
-    article_topic_names,
     ensure_topic,
+    fields_of,
     publish_imported,
 )
+from app.editorial.column_fields import FIELDS, STORED_FIELDS
+from app.editorial.resources import find_or_create
 from app.markdown import slugify
-from app.models import Article, Topic
+from app.models import Article, CalloutMode, Topic
 
 ANSWER_SEPARATOR = "---answer---"
 # LibYAML's parser when PyYAML has it (ten times faster on a big import), same safe rules.
@@ -43,10 +45,15 @@ class ContentError(ValueError):
 
 
 class Callout(BaseModel):
+    """A `callout:` block: the resource a column shows, found in the library by title and URL
+    (or added to it)."""
+
     model_config = ConfigDict(extra="forbid")
     title: str = Field(min_length=1, max_length=120)
-    text: str = Field(min_length=1, max_length=300)
+    text: str = Field(min_length=1, max_length=600)
     url: HttpUrl
+    link_text: str = Field(default="Explore course", min_length=1, max_length=60)
+    small_print: str = Field(default="", max_length=600)
 
 
 class ColumnMeta(BaseModel):
@@ -62,7 +69,8 @@ class ColumnMeta(BaseModel):
     summary: str = Field(min_length=1, max_length=400)
     hero: str | None = None
     hero_alt: str | None = Field(default=None, max_length=300, validate_default=True)
-    callout: Callout | None = None
+    # A block names the column's resource; `none` shows none; left out, the first topic's default.
+    callout: Callout | Literal["none"] | None = None
 
     @field_validator("hero_alt")
     @classmethod
@@ -202,23 +210,20 @@ def _import_column(
     hero_path, width, height = None, None, None
     if column.hero:
         hero_path, width, height = store_image(path.parent / column.hero, media_dir)
+    meta = column.model_dump()
+    values: dict[str, Any] = {
+        spec.name: meta[spec.content] or "" for spec in FIELDS if spec.content
+    }
     fields = ArticleFields(
-        title=column.title,
-        slug=column.slug,
+        **values,
         letter_md=letter,
         answer_md=answer,
-        summary=column.summary,
-        signoff=column.signoff,
-        byline=column.byline,
         topics=column.topics,
         hero_path=hero_path,
-        hero_alt=column.hero_alt or "",
         hero_width=width,
         hero_height=height,
-        callout_title=column.callout.title if column.callout else None,
-        callout_text=column.callout.text if column.callout else None,
-        callout_url=str(column.callout.url) if column.callout else None,
     )
+    _read_callout(session, column.callout, fields)
     published_at = _as_datetime(column.date, tz)
     article = session.exec(select(Article).where(Article.slug == column.slug)).first()
     if article is not None and _unchanged(session, article, fields, published_at):
@@ -236,45 +241,42 @@ def _import_column(
         report.findings.append((column.slug, guard.describe(details)))
 
 
+def _read_callout(session: Session, callout: Callout | str | None, fields: ArticleFields) -> None:
+    if isinstance(callout, Callout):
+        resource = find_or_create(
+            session=session,
+            title=callout.title.strip(),
+            url=str(callout.url),
+            text=callout.text.strip(),
+            link_text=callout.link_text.strip(),
+            small_print=callout.small_print.strip(),
+        )
+        fields.callout_mode, fields.callout_resource_id = CalloutMode.resource, resource.id
+    elif callout == CalloutMode.none:
+        fields.callout_mode = CalloutMode.none
+
+
 def _unchanged(
     session: Session, article: Article, fields: ArticleFields, published_at: datetime
 ) -> bool:
-    assert article.id is not None
-    current = (
-        article.title,
-        article.summary,
-        article.letter_md,
-        article.answer_md,
-        article.signoff,
-        article.byline,
-        article.hero_path,
-        article.hero_alt,
-        article.callout_title,
-        article.callout_text,
-        article.callout_url,
-        article.published_at,
-        article.status,
-        sorted(
-            slugify(name) for name in article_topic_names(session=session, article_id=article.id)
-        ),
+    """Whether the article already says what the file says (topics compared by slug)."""
+    current = fields_of(session=session, article=article)
+    same = all(
+        getattr(current, name) == getattr(fields, name)
+        for name in STORED_FIELDS
+        if name not in ("slug", "hero_width", "hero_height")
     )
-    wanted = (
-        fields.title,
-        fields.summary,
-        fields.letter_md,
-        fields.answer_md,
-        fields.signoff,
-        fields.byline,
-        fields.hero_path,
-        fields.hero_alt,
-        fields.callout_title,
-        fields.callout_text,
-        fields.callout_url,
-        published_at,
-        "published",
-        sorted({slugify(name) for name in fields.topics if name.strip()}),
+    topics = {slugify(name) for name in current.topics}
+    wanted = {slugify(name) for name in fields.topics if name.strip()}
+    return (
+        same
+        and topics == wanted
+        and (article.published_at, article.status)
+        == (
+            published_at,
+            "published",
+        )
     )
-    return current == wanted
 
 
 def _as_datetime(value: datetime | date, tz: ZoneInfo) -> datetime:

@@ -16,6 +16,7 @@ from app.publishing.http import cacheable, mark_article
 from app.publishing.search import search_articles
 from app.publishing.service import ArticleCard
 from app.templating import templates
+from app.urls import column_path, column_url
 
 router = APIRouter()
 POPULAR_SECONDS = 30.0
@@ -72,21 +73,23 @@ def article_page(
     if article is None:
         new_slug = service.find_redirect(session=session, kind="article", slug=slug)
         if new_slug:
-            return RedirectResponse(f"/columns/{new_slug}", status_code=301)
+            return RedirectResponse(column_path(new_slug), status_code=301)
         raise HTTPException(404)
     assert article.id is not None
     request.app.state.view_counter.record(article.id, _today(settings))
     mark_article(request, article.id)
     related = service.related_articles(session=session, article=article)
+    topics = service.topics_for(session=session, article_ids=[article.id])[article.id]
     return render_public(
         request,
         "public/article.html",
         {
             "article": article,
-            "topics": service.topics_for(session=session, article_ids=[article.id])[article.id],
+            "topics": topics,
+            "callout": service.article_callout(session=session, article=article, topics=topics),
             "related": related,
             "popular": [a for a in _popular(request, session, settings) if a.id != article.id][:4],
-            "canonical": f"{settings.base_url}/columns/{article.slug}",
+            "canonical": column_url(settings.base_url, article.slug),
         },
     )
 

@@ -16,7 +16,16 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, func, tuple_
 from sqlmodel import Session, col, select
 
-from app.models import Article, ArticleStatus, ArticleTopic, ArticleView, SlugRedirect, Topic
+from app.models import (
+    Article,
+    ArticleStatus,
+    ArticleTopic,
+    ArticleView,
+    CalloutMode,
+    Resource,
+    SlugRedirect,
+    Topic,
+)
 
 POPULAR_DAYS = 30
 NOT_PUBLISHED = [s.value for s in ArticleStatus if s is not ArticleStatus.published]
@@ -123,6 +132,30 @@ def _count_in_topic(session: Session, topic_id: int) -> int:
 def get_published_article(*, session: Session, slug: str) -> Article | None:
     """The published article with this slug, or None (drafts are not public)."""
     return session.exec(select(Article).where(Article.slug == slug, _published())).first()
+
+
+def resolve_callout(
+    *, session: Session, mode: str, resource_id: int | None, first_topic: Topic | None
+) -> Resource | None:
+    """The callout a column shows: the resource it names, none, or its first topic's default
+    (at most one read, by primary key)."""
+    if mode == CalloutMode.resource:
+        wanted = resource_id
+    elif mode == CalloutMode.topic and first_topic is not None:
+        wanted = first_topic.default_resource_id
+    else:
+        return None
+    return session.get(Resource, wanted) if wanted is not None else None
+
+
+def article_callout(*, session: Session, article: Article, topics: list[Topic]) -> Resource | None:
+    """The callout of a published article whose topics (by name) are already loaded."""
+    return resolve_callout(
+        session=session,
+        mode=article.callout_mode,
+        resource_id=article.callout_resource_id,
+        first_topic=topics[0] if topics else None,
+    )
 
 
 def find_redirect(*, session: Session, kind: str, slug: str) -> str | None:

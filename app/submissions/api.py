@@ -18,6 +18,7 @@ from app.models import Article, utcnow
 from app.ratelimit import RateLimited
 from app.submissions import service
 from app.submissions.validation import validate_letter
+from app.urls import column_url
 
 router = APIRouter(prefix="/api/v1", tags=["questions"], responses=error_responses(404, 422, 503))
 
@@ -106,7 +107,7 @@ def question_status(token: str, request: Request, session: SessionDep) -> Questi
     article = session.get(Article, question.article_id) if question.article_id else None
     article_url = None
     if article is not None and article.status == "published":
-        article_url = f"{request.app.state.settings.base_url}/columns/{article.slug}"
+        article_url = column_url(request.app.state.settings.base_url, article.slug)
     return QuestionStatusOut(
         status=code,
         label=label,
