@@ -1,30 +1,93 @@
-"""Managing topics: the list with counts, a page per topic, rename, merge."""
+"""Managing topics: the list with counts, a page per topic, create, rename, merge, delete.
+
+Editors create topics (tagging columns is their daily work); renaming, merging and deleting
+change public addresses and every column that carries a topic, so they are the admins'.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import RedirectResponse
+from fastapi.responses import JSONResponse, RedirectResponse
+from sqlmodel import Session, col, select
 from starlette.datastructures import FormData
 
 from app.db import session_scope
 from app.deps import SessionDep
-from app.editorial.auth import AdminStaff, require_staff
+from app.editorial.auth import AdminStaff, EditorStaff, require_staff
 from app.editorial.pages import checked_form, render_admin
-from app.editorial.topics import TopicError, merge_topics, update_topic
+from app.editorial.resources import list_resources
+from app.editorial.topics import (
+    TopicError,
+    create_topic,
+    delete_topic,
+    merge_topics,
+    topic_columns,
+    topic_rows,
+    update_topic,
+)
 from app.models import Staff, Topic
-from app.publishing.service import list_topics
 
 router = APIRouter(prefix="/admin", include_in_schema=False, dependencies=[Depends(require_staff)])
 
 
-@router.get("/topics")
-def topics_page(request: Request, session: SessionDep, admin: AdminStaff) -> Response:
+def _text(form: FormData, name: str) -> str:
+    value = form.get(name)
+    return value if isinstance(value, str) else ""
+
+
+def _topic(session: Session, raw: object) -> Topic:
+    """The topic a path or form names by id; 404 for anything else."""
+    text = str(raw)
+    topic_id = int(text) if text.isascii() and text.isdigit() and len(text) < 19 else 0
+    topic = session.get(Topic, topic_id) if topic_id > 0 else None
+    if topic is None:
+        raise HTTPException(404)
+    return topic
+
+
+def _wants_json(request: Request) -> bool:
+    return "application/json" in request.headers.get("accept", "")
+
+
+def _list_page(request: Request, session: Session, **extra: Any) -> Response:
+    status = extra.pop("status_code", 200)
+    context: dict[str, Any] = {"rows": topic_rows(session=session), "error": None, "values": {}}
     return render_admin(
         request,
         "admin/topics.html",
-        {"topics": list_topics(session=session, include_empty=True), "error": None},
+        {**context, **extra},
+        status_code=status,
     )
+
+
+@router.get("/topics")
+def topics_page(request: Request, session: SessionDep, editor: EditorStaff) -> Response:
+    return _list_page(request, session)
+
+
+@router.post("/topics")
+async def add_topic(request: Request, editor: EditorStaff) -> Response:
+    form = await checked_form(request)
+    return await run_in_threadpool(_add_topic, request, editor, form)
+
+
+def _add_topic(request: Request, editor: Staff, form: FormData) -> Response:
+    values = {"name": _text(form, "name")[:200], "description": _text(form, "description")}
+    with session_scope(request.app.state.engine) as session:
+        try:
+            topic = create_topic(session=session, by=editor, **values)
+        except TopicError as exc:
+            session.rollback()
+            if _wants_json(request):
+                return JSONResponse({"error": str(exc)}, status_code=422)
+            return _list_page(request, session, error=str(exc), values=values, status_code=422)
+        answer = {"id": topic.id, "name": topic.name, "slug": topic.slug}
+    if _wants_json(request):
+        return JSONResponse(answer, status_code=201, headers={"Cache-Control": "no-store"})
+    return RedirectResponse(f"/admin/topics/{answer['id']}?done=topic-created", status_code=303)
 
 
 @router.post("/topics/merge")
@@ -34,45 +97,81 @@ async def merge(request: Request, admin: AdminStaff) -> Response:
 
 
 def _merge(request: Request, admin: Staff, form: FormData) -> Response:
-    ids = [str(form.get("source", "")), str(form.get("into", ""))]
-    if not all(i.isdigit() for i in ids):
-        raise HTTPException(400, "Choose two topics.")
     with session_scope(request.app.state.engine) as session:
-        source, into = (session.get(Topic, int(i)) for i in ids)
-        if source is None or into is None:
-            raise HTTPException(404)
+        source, into = _topic(session, form.get("source")), _topic(session, form.get("into"))
         try:
             merge_topics(session=session, source=source, into=into, by=admin)
         except TopicError as exc:
-            raise HTTPException(400, str(exc)) from exc
-    return RedirectResponse("/admin/topics?done=merged", status_code=303)
+            session.rollback()
+            return _topic_page(request, session, source, error=str(exc), status_code=422)
+        into_id = into.id
+    if form.get("from") == "list":
+        return RedirectResponse("/admin/topics?done=topic-merged", status_code=303)
+    return RedirectResponse(f"/admin/topics/{into_id}?done=topic-merged", status_code=303)
+
+
+def _topic_page(request: Request, session: Session, topic: Topic, **extra: Any) -> Response:
+    status = extra.pop("status_code", 200)
+    others = session.exec(select(Topic).where(Topic.id != topic.id).order_by(col(Topic.name)))
+    row = next(r for r in topic_rows(session=session) if r.topic.id == topic.id)
+    context = {
+        "topic": topic,
+        "row": row,
+        "columns": topic_columns(session=session, topic_id=topic.id or 0),
+        "others": others.all(),
+        "topic_resources": [use.resource for use in list_resources(session=session)],
+        "values": {"name": topic.name, "description": topic.description},
+        "error": None,
+    }
+    return render_admin(
+        request,
+        "admin/topic.html",
+        {**context, **extra},
+        status_code=status,
+    )
+
+
+@router.get("/topics/{topic_id}")
+def topic_page(
+    request: Request, topic_id: str, session: SessionDep, editor: EditorStaff
+) -> Response:
+    return _topic_page(request, session, _topic(session, topic_id))
 
 
 @router.post("/topics/{topic_id}")
-async def edit_topic(request: Request, topic_id: int, admin: AdminStaff) -> Response:
+async def edit_topic(request: Request, topic_id: str, admin: AdminStaff) -> Response:
     form = await checked_form(request)
     return await run_in_threadpool(_edit_topic, request, topic_id, admin, form)
 
 
-def _edit_topic(request: Request, topic_id: int, admin: Staff, form: FormData) -> Response:
+def _edit_topic(request: Request, topic_id: str, admin: Staff, form: FormData) -> Response:
+    values = {"name": _text(form, "name")[:200], "description": _text(form, "description")}
     with session_scope(request.app.state.engine) as session:
-        topic = session.get(Topic, topic_id)
-        if topic is None:
-            raise HTTPException(404)
+        topic = _topic(session, topic_id)
         try:
-            update_topic(
-                session=session,
-                topic=topic,
-                name=str(form.get("name", "")),
-                description=str(form.get("description", "")),
-                by=admin,
-            )
+            update_topic(session=session, topic=topic, by=admin, **values)
         except TopicError as exc:
             session.rollback()
-            return render_admin(
-                request,
-                "admin/topics.html",
-                {"topics": list_topics(session=session, include_empty=True), "error": str(exc)},
-                status_code=422,
+            topic = _topic(session, topic_id)
+            return _topic_page(
+                request, session, topic, error=str(exc), values=values, status_code=422
             )
-    return RedirectResponse("/admin/topics?done=saved", status_code=303)
+    return RedirectResponse(f"/admin/topics/{topic_id}?done=topic-saved", status_code=303)
+
+
+@router.post("/topics/{topic_id}/delete")
+async def remove_topic(request: Request, topic_id: str, admin: AdminStaff) -> Response:
+    await checked_form(request)
+    return await run_in_threadpool(_remove_topic, request, topic_id, admin)
+
+
+def _remove_topic(request: Request, topic_id: str, admin: Staff) -> Response:
+    with session_scope(request.app.state.engine) as session:
+        topic = _topic(session, topic_id)
+        try:
+            delete_topic(session=session, topic=topic, by=admin)
+        except TopicError as exc:
+            session.rollback()
+            topic = _topic(session, topic_id)
+            return _topic_page(request, session, topic, error=str(exc), status_code=409)
+    return RedirectResponse("/admin/topics?done=topic-deleted", status_code=303)

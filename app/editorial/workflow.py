@@ -25,6 +25,7 @@ from app.editorial.articles import (
 from app.editorial.auth import has_role
 from app.editorial.checklist import ChecklistFailed, check_ready
 from app.editorial.notify import notify_published
+from app.editorial.topics import not_topics_message, topics_to_tag
 from app.mail import cancel_mail_for_question
 from app.markdown import slugify
 from app.models import (
@@ -177,6 +178,8 @@ def change_article(
 ) -> None:
     """Save and/or move an article, enforcing role, workflow, checklist, review and version."""
     target = _allowed_target(article=article, change=change, staff=staff)
+    if change.fields is not None and change.action != "discard_draft":
+        _pick_existing_topics(session=session, article=article, fields=change.fields)
     fields = change.fields or fields_of(session=session, article=article)
     if change.action in MAKES_PUBLIC:
         ticked = change.reviewed if change.fields is not None else None
@@ -302,6 +305,14 @@ def _discard_draft(*, session: Session, article: Article, staff: Staff) -> None:
     live = fields_of(session=session, article=article)
     _store_noting_aid(session=session, article=article, change=None, fields=live)
     _audit(session=session, article=article, action="discard_draft", staff=staff)
+
+
+def _pick_existing_topics(*, session: Session, article: Article, fields: ArticleFields) -> None:
+    """Tag only with topics that exist, by their current names: a typo never makes a topic."""
+    known, refused = topics_to_tag(session=session, article_id=article.id, names=fields.topics)
+    if refused:
+        raise FieldRefused("topics", not_topics_message(refused))
+    fields.topics = known
 
 
 def _record_review(*, article: Article, fields: ArticleFields, staff: Staff, now: datetime) -> None:

@@ -20,6 +20,7 @@ from tests.conftest import DatabaseFactory, make_settings
 from tests.editing import log_in, make_staff, post_answer
 from tests.helpers import soup
 from tests.reliability.traffic import sqlite_check
+from tests.topic_setup import make_topics
 
 Snapshot = dict[str, list[tuple[str, ...]]]
 
@@ -73,6 +74,7 @@ def fill(client: TestClient) -> dict[str, str]:
         "input", attrs={"name": "csrf_token"}
     )["value"]
     client.post(f"/admin/questions/{ids[0]}/notes", data={"body": "A note.", "csrf_token": token})
+    make_topics(client, "Boundaries", "Saying no")
     published = post_answer(
         client,
         ids[0],

@@ -33,6 +33,7 @@ from tests.editing import PASSWORD, STAFF, csrf_of, log_in, make_staff, post_ans
 from tests.helpers import soup
 from tests.reliability.live_server import LiveServer
 from tests.reliability.locks import HeldWriteLock, row_counts
+from tests.topic_setup import make_topics
 
 SUBMITTERS = 32
 HOLD_SECONDS = 2.0
@@ -305,6 +306,7 @@ def test_editor_transactions_that_read_then_write_begin_immediate(
         ]
         for path, data in posts:
             assert client.post(path, data={**data, "csrf_token": token}).status_code == 303
+        make_topics(client, "Boundaries")
         published = post_answer(
             client,
             first,

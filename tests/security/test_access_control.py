@@ -10,9 +10,10 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, col, select
 
 from app.main import EDITORIAL_ROUTERS
-from app.models import Article, ArticleRevision, Question, Staff, Topic
+from app.models import Article, ArticleRevision, Question, Resource, Staff, Topic
 from tests.asking import send_letter
 from tests.editing import STAFF, csrf_of, log_in, post_answer
+from tests.topic_setup import make_topics
 
 ROLES = ["columnist", "editor", "admin"]
 RANK = {"any": 0, "columnist": 1, "editor": 2, "admin": 3}
@@ -23,7 +24,13 @@ MATRIX: dict[tuple[str, str], str] = {
     ("GET", "/admin/queue"): "columnist",
     ("GET", "/admin/questions/{question_id}"): "columnist",
     ("POST", "/admin/questions/{question_id}/notes"): "columnist",
-    ("POST", "/admin/preview"): "columnist",
+    ("POST", "/admin/desk"): "columnist",
+    ("GET", "/admin/questions/{question_id}/autosave"): "columnist",
+    ("POST", "/admin/questions/{question_id}/autosave"): "columnist",
+    ("GET", "/admin/columns/{article_id}/autosave"): "columnist",
+    ("POST", "/admin/columns/{article_id}/autosave"): "columnist",
+    ("GET", "/admin/columns/new"): "columnist",
+    ("POST", "/admin/columns/new"): "columnist",
     ("POST", "/admin/findings"): "columnist",
     ("GET", "/admin/articles/{article_id}/revisions"): "columnist",
     ("GET", "/admin/audit"): "editor",
@@ -36,7 +43,18 @@ MATRIX: dict[tuple[str, str], str] = {
     ("POST", "/admin/columns/{article_id}"): "editor",  # pressing "update live column"
     ("POST", "/admin/articles/{article_id}/revisions/{revision_id}/restore"): "columnist",
     ("GET", "/admin/staff"): "admin",
-    ("GET", "/admin/topics"): "admin",
+    ("GET", "/admin/topics"): "editor",
+    ("POST", "/admin/topics"): "editor",
+    ("GET", "/admin/topics/{topic_id}"): "editor",
+    ("POST", "/admin/topics/{topic_id}/delete"): "admin",
+    ("GET", "/admin/resources"): "editor",
+    ("GET", "/admin/resources/new"): "editor",
+    ("POST", "/admin/resources/new"): "editor",
+    ("GET", "/admin/resources/{resource_id}"): "editor",
+    ("POST", "/admin/resources/{resource_id}"): "editor",
+    ("GET", "/admin/resources/topic/{topic_id}"): "editor",
+    ("POST", "/admin/resources/topic/{topic_id}"): "editor",
+    ("POST", "/admin/resources/{resource_id}/delete"): "editor",
     ("GET", "/admin/newsletter/subscribers.csv"): "admin",
     ("POST", "/admin/topics/{topic_id}"): "admin",
     ("POST", "/admin/staff"): "admin",
@@ -65,6 +83,7 @@ def _world(client: TestClient) -> dict[str, int]:
     send_letter(client)
     with Session(client.app.state.engine) as session:
         qid = session.exec(select(Question.id)).one()
+    make_topics(client, "Alpha", "Beta", "Unused")
     editor = TestClient(client.app, follow_redirects=False)
     log_in(editor, "editor")
     post_answer(
@@ -88,16 +107,23 @@ def _world(client: TestClient) -> dict[str, int]:
         topics = {t.name: t.id for t in session.exec(select(Topic)).all()}
         staff = session.exec(select(Staff.id).where(Staff.email == STAFF["columnist"])).one()
         newest = session.exec(select(Question.id).order_by(col(Question.id).desc())).all()
+        library = Resource(title="A course", text="On gifts.", url="https://example.org/course")
+        session.add(library)
+        session.flush()
+        resource, article_id, version = library.id, article.id, article.version
+        session.commit()
     return {
         "question_id": qid,
-        "article_id": article.id,
+        "article_id": article_id,
         "revision_id": revision,
         "staff_id": staff,
         "topic_id": topics["Alpha"],
+        "unused_topic": topics["Unused"],
+        "resource_id": resource,
         "beta": topics["Beta"],
         "second": newest[1],
         "third": newest[0],
-        "version": article.version,
+        "version": version,
     }
 
 
@@ -105,6 +131,8 @@ def _request(client: TestClient, method: str, route: str, ids: dict[str, int]) -
     path = route.format(**ids)
     if route.endswith("/triage"):
         path = route.format(question_id=ids["second"])
+    if route == "/admin/topics/{topic_id}/delete":
+        path = route.format(topic_id=ids["unused_topic"])
     with Session(client.app.state.engine) as session:
         ids["version"] = session.get(Article, ids["article_id"]).version
     if method == "GET":
@@ -151,10 +179,24 @@ def _request(client: TestClient, method: str, route: str, ids: dict[str, int]) -
             "/admin/staff/{staff_id}": {"role": "columnist", "action": "role"},
             "/admin/topics/{topic_id}": {"name": "Alpha", "description": "d"},
             "/admin/topics/merge": {"source": ids["beta"], "into": ids["topic_id"]},
+            "/admin/topics": {"name": "Delta", "description": "A new topic."},
+            "/admin/columns/new": {"action": "save", "title": "A column without a letter"},
+            "/admin/resources/new": RESOURCE,
+            "/admin/resources/{resource_id}": RESOURCE,
+            "/admin/resources/topic/{topic_id}": {"resource": ids["resource_id"]},
             "/admin/login": {"email": "x@example.org", "password": "wrong-password-x"},
         }.get(route, {})
     )
     return client.post(path, data=data)
+
+
+RESOURCE = {
+    "title": "Gifts in therapy, a short course",
+    "text": "Three evenings on gifts, thanks and the frame.",
+    "link_text": "Explore course",
+    "url": "https://example.org/gifts",
+    "small_print": "Complete course information is available via the course link above.",
+}
 
 
 def _token(client: TestClient) -> str:

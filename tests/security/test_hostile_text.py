@@ -12,12 +12,14 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, col, select
 
 from app.main import create_app
+from app.markdown import clean_text
 from app.models import Article, Question
 from tests.asking import LETTER, send_letter
 from tests.conftest import make_settings
 from tests.editing import log_in, make_staff, post_answer
 from tests.helpers import soup
 from tests.security.payloads import XSS, assert_inert
+from tests.topic_setup import make_topics
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -37,7 +39,9 @@ def _publish(client: TestClient, number: int, text: str) -> dict[str, str]:
     status = send_letter(client, question=f"{LETTER}\n\n{text}", signoff=text[:60] or "x")
     with Session(client.app.state.engine) as session:
         qid = session.exec(select(Question.id).order_by(col(Question.id).desc())).first()
-    topic = " ".join(text.replace(",", " ").split())[:60] or "blank"
+    # The topic as the form will read it (control characters removed), made ahead of the save.
+    topic = " ".join(clean_text(text).replace(",", " ").split())[:60] or "blank"
+    make_topics(client, "Hostile", topic)
     response = post_answer(
         client,
         qid,
