@@ -39,10 +39,11 @@ SEARCH_INDEX_PREFIXES = ("article_search", "question_search")
 def include_object(
     obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
 ) -> bool:
-    """Alembic filter: leave the hand-made search index tables out of model comparison."""
+    """Alembic filter: leave the hand-made search index tables and the expression indexes
+    (which the models cannot describe) out of model comparison."""
     if type_ == "table" and name and name.startswith(SEARCH_INDEX_PREFIXES):
         return False
-    return not (type_ == "index" and name and name.startswith("ix_search_"))
+    return not (type_ == "index" and name and name.startswith(("ix_search_", "ix_expr_")))
 
 
 class SchemaBehindError(RuntimeError):

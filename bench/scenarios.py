@@ -51,9 +51,24 @@ def letter_body() -> str:
     )
 
 
+def columns_paths(articles: int, queries: list[str], topics: list[str]) -> list[str]:
+    """The editors' list of columns as editors use it: each order, each filter, a search, and
+    pages deep in the archive (a keyset cursor at dates spread over its whole span)."""
+    span = timedelta(hours=max(1, 24 * 365 * 8 // max(articles, 1))) * articles
+    deep = [
+        f"/admin/columns?after={quote_plus((NOW - span * i / 40).isoformat())}~{2**31 - 1}"
+        for i in range(1, 40)
+    ]
+    orders = [f"/admin/columns?sort={sort}" for sort in ("oldest", "updated", "title", "views")]
+    filters = ["/admin/columns?state=draft", "/admin/columns?state=published&sort=views"]
+    filters += [f"/admin/columns?topic={slug}" for slug in topics[:6]]
+    searches = [f"/admin/columns?q={quote_plus(q)}" for q in queries[:20]]
+    return ["/admin/columns", *orders, *filters, *searches, *deep]
+
+
 def build_scenarios(base_url: str, articles: int, cookie: str) -> list[Scenario]:
     """The eight rows of the table; the article page, search and the queue with every request
-    a miss; and two low-concurrency latency rows."""
+    a miss; the columns list; and low-concurrency latency rows."""
     articles_set = article_paths(articles)
     with httpx.Client(base_url=base_url, timeout=60) as client:
         etag = client.get(articles_set[0]).headers.get("etag", '"none"')
@@ -68,6 +83,7 @@ def build_scenarios(base_url: str, articles: int, cookie: str) -> list[Scenario]
     # page of the queue that no worker has kept, each read and rendered in full.
     oldest = (NOW - timedelta(days=730)).timestamp()
     queue_cold = [f"/admin/queue?after=0~{oldest + 600 * i:.6f}~0" for i in range(COLD_REQUESTS)]
+    columns = columns_paths(articles, queries, [t["slug"] for t in load_topics()])
     return [
         Scenario("article", "Article page", articles_set, warmup=ARTICLE_WARMUP, settle=True),
         Scenario("article_304", "Article page, 304", articles_set[:1], {"If-None-Match": etag}),
@@ -82,6 +98,15 @@ def build_scenarios(base_url: str, articles: int, cookie: str) -> list[Scenario]
         Scenario("article_cold", "Article page, not cached", cold, warmup=0),
         Scenario("search_cold", "Search, not cached", search_cold, warmup=0),
         Scenario("queue_cold", "Editors' queue, not kept", queue_cold, queue_headers, warmup=0),
+        Scenario("columns", "Columns list, signed in", columns, queue_headers, warmup=0),
+        Scenario(
+            "columns_c4",
+            "Columns list, 4 connections",
+            columns,
+            queue_headers,
+            connections=4,
+            compare_with_bare=False,
+        ),
         Scenario(
             "search_c4",
             "Search, not cached, 4 connections",

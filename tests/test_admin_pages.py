@@ -103,11 +103,15 @@ def test_an_editor_cannot_manage_staff(newsroom: TestClient) -> None:
     token = csrf_of(newsroom, "/admin/queue")
     response = newsroom.post("/admin/staff", data={"csrf_token": token, "password": NEW_PASSWORD})
     assert response.status_code == 403
-    assert newsroom.get("/admin/topics").status_code == 403
 
 
 def _publish(client: TestClient, title: str, topics: str) -> str:
-    """Send a letter and publish an answer to it (signed in as an editor); its slug."""
+    """Send a letter and publish an answer to it (signed in as an editor); its slug. Topics
+    are picked from existing ones, so any that are missing are made first."""
+    with session_scope(client.app.state.engine) as session:
+        for name in (n.strip() for n in topics.split(",") if n.strip()):
+            if session.exec(select(Topic).where(Topic.name == name)).first() is None:
+                session.add(Topic(name=name, slug=name.lower().replace(" ", "-")))
     assert send_letter(client, question=f"{LETTER} ({title})").status_code == 303
     qid = newest_question(client).id or 0
     response = post_answer(client, qid, "publish", title=title, topics=topics, **READY)
@@ -147,7 +151,7 @@ def test_merging_topics_moves_articles_and_redirects(newsroom: TestClient) -> No
     log_in(newsroom, "admin")
     source, into = _topic_id(newsroom, "gifts"), _topic_id(newsroom, "presents")
     merged = _post(newsroom, "/admin/topics/merge", "/admin/topics", source=source, into=into)
-    assert _went(merged) == (303, "/admin/topics?done=merged")
+    assert _went(merged) == (303, f"/admin/topics/{into}?done=topic-merged")
     assert _went(newsroom.get("/topics/gifts")) == (301, "/topics/presents")
     links = _column_links(newsroom, "/topics/presents")
     assert {f"/columns/{first}", f"/columns/{second}"} <= set(links)
@@ -274,8 +278,9 @@ def test_an_upload_leaves_no_temporary_file_open(newsroom: TestClient) -> None:
 def _audit_actions(client: TestClient, query: str = "") -> list[str]:
     page = client.get(f"/admin/audit{query}")
     assert page.status_code == 200
-    rows = soup(page.text).select("table.audit tbody tr")
-    return [row.select("td")[2].get_text() for row in rows]
+    return [
+        row["data-action"] for row in soup(page.text).select("table.audit tbody tr[data-action]")
+    ]
 
 
 def test_the_audit_log_shows_sign_ins_and_publications(newsroom: TestClient) -> None:

@@ -481,3 +481,15 @@ def test_a_kept_queue_page_needs_no_worker_thread_on_sqlite(
 
     monkeypatch.setattr(anyio.to_thread, "run_sync", no_thread)
     assert _ids(_queue(newsroom)) == [qid]
+
+
+@pytest.mark.parametrize("odd", ["²", "2147483648", "99999999999999999999"])
+def test_an_odd_id_in_a_bulk_action_is_left_out_never_a_500(newsroom: TestClient, odd: str) -> None:
+    first = _send(newsroom)
+    log_in(newsroom, "editor")
+    token = csrf_of(newsroom, "/admin/queue")
+    answer = newsroom.post(
+        "/admin/queue/bulk", data={"ids": [str(first), odd], "action": "spam", "csrf_token": token}
+    )
+    assert (answer.status_code, answer.headers["location"]) == (303, "/admin/queue?done=spam-1-0")
+    assert _statuses(newsroom, [first]) == ["spam"]

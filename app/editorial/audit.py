@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, select
 
-from app.models import AuditEntry, Staff, utcnow
+from app.models import AuditEntry, utcnow
 
 
 def record(
@@ -30,18 +30,20 @@ def list_entries(
     action: str | None = None,
     before_id: int | None = None,
     limit: int = 100,
-) -> list[tuple[AuditEntry, str]]:
-    """Newest entries first, with the staff member's email (or "system"), filtered."""
-    statement = (
-        select(AuditEntry, Staff.email)
-        .outerjoin(Staff, col(Staff.id) == AuditEntry.staff_id)
-        .order_by(col(AuditEntry.id).desc())
-        .limit(limit)
-    )
+) -> list[AuditEntry]:
+    """Newest entries first, filtered by person and by action ("article." for a whole kind)."""
+    statement = select(AuditEntry).order_by(col(AuditEntry.id).desc()).limit(limit)
     if staff_id is not None:
         statement = statement.where(AuditEntry.staff_id == staff_id)
-    if action:
-        statement = statement.where(col(AuditEntry.action).startswith(action))
+    if action and action.endswith("."):
+        statement = statement.where(col(AuditEntry.action).startswith(action, autoescape=True))
+    elif action:
+        statement = statement.where(AuditEntry.action == action)
     if before_id is not None:
         statement = statement.where(col(AuditEntry.id) < before_id)
-    return [(entry, email or "system") for entry, email in session.exec(statement).all()]
+    return list(session.exec(statement).all())
+
+
+def recorded_actions(*, session: Session) -> list[str]:
+    """Every action the log holds at least once, for its filter."""
+    return list(session.exec(select(AuditEntry.action).distinct().order_by(AuditEntry.action)))

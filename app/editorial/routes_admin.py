@@ -5,20 +5,21 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
-from sqlmodel import col, select
 from starlette.datastructures import FormData
 
 from app.db import session_scope
 from app.deps import SessionDep
-from app.editorial import audit
-from app.editorial.auth import AdminStaff, EditorStaff, require_staff
+from app.editorial import audit, audit_log
+from app.editorial.auth import AdminStaff, EditorStaff, has_role, require_staff
 from app.editorial.pages import checked_form, render_admin
 from app.editorial.staff import StaffError, change_staff, create_staff, list_staff
 from app.mail import deliver_due
-from app.models import AuditEntry, Role, Staff, utcnow
+from app.models import MAX_ID, Role, Staff, utcnow
 from app.newsletter.digest import send_digest
 from app.newsletter.service import confirmed_addresses_csv, digest_history, subscriber_counts
 
+# The largest id a filter or a paging link may name: ids are 32-bit integers in the database,
+# so beyond it no row exists (and PostgreSQL refuses the number).
 router = APIRouter(prefix="/admin", include_in_schema=False, dependencies=[Depends(require_staff)])
 
 
@@ -95,26 +96,27 @@ def audit_page(
     request: Request,
     session: SessionDep,
     editor: EditorStaff,
-    person: int | None = Query(None),
+    person: int | None = Query(None, ge=1, le=MAX_ID),
     action: str = Query("", max_length=60),
-    before: int | None = Query(None),
+    before: int | None = Query(None, ge=1, le=MAX_ID),
 ) -> Response:
+    action = audit_log.action_filter(action)
     entries = audit.list_entries(
         session=session, staff_id=person, action=action or None, before_id=before
     )
-    actions = session.exec(
-        select(AuditEntry.action).distinct().order_by(col(AuditEntry.action))
-    ).all()
+    lines = audit_log.describe_entries(
+        session=session, entries=entries, staff_page=has_role(editor, Role.admin)
+    )
     return render_admin(
         request,
         "admin/audit.html",
         {
-            "entries": entries,
+            "lines": lines,
             "people": list_staff(session=session),
-            "actions": actions,
+            "groups": audit_log.action_groups(audit.recorded_actions(session=session)),
             "person": person,
             "action": action,
-            "older": entries[-1][0].id if len(entries) == 100 else None,
+            "older": lines[-1].id if len(lines) == 100 else None,
         },
     )
 

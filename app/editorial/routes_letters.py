@@ -24,7 +24,7 @@ from app.editorial.queue import (
     queue_counts,
 )
 from app.editorial.workflow import IllegalMove, NotAllowed
-from app.models import Question, QuestionStatus, Staff, utcnow
+from app.models import MAX_ID, Question, QuestionStatus, Staff, utcnow
 from app.submissions.service import topic_names
 
 router = APIRouter(prefix="/admin", include_in_schema=False, dependencies=[Depends(require_staff)])
@@ -102,7 +102,11 @@ async def bulk(request: Request, staff: CurrentStaff) -> Response:
 
 def _bulk(request: Request, staff: Staff, form: FormData) -> Response:
     action = str(form.get("action", ""))
-    ids = [int(v) for v in form.getlist("ids") if isinstance(v, str) and v.isdigit()]
+    ids = [
+        int(v)
+        for v in form.getlist("ids")
+        if isinstance(v, str) and v.isascii() and v.isdigit() and int(v) <= MAX_ID
+    ]
     if action not in ("decline", "spam") or not ids:
         return RedirectResponse("/admin/queue?done=nothing-selected", status_code=303)
     with session_scope(request.app.state.engine) as session:
@@ -192,7 +196,9 @@ def _assign(request: Request, question_id: int, staff: Staff, form: FormData) ->
                 session=session,
                 question=load_question(session, question_id),
                 staff=staff,
-                assignee_id=int(assignee) if assignee.isdigit() else None,
+                assignee_id=int(assignee)
+                if assignee.isascii() and assignee.isdigit() and int(assignee) <= MAX_ID
+                else None,
                 due_on=due_on,
             )
         except NotAllowed as exc:
