@@ -29,7 +29,9 @@ from app.editorial import (
     routes_auth,
     routes_column_editor,
     routes_columns,
+    routes_desk,
     routes_letters,
+    routes_resources,
     routes_revisions,
     routes_topics,
 )
@@ -76,7 +78,9 @@ EDITORIAL_ROUTERS = [
     routes_answer.router,
     routes_columns.router,
     routes_column_editor.router,
+    routes_desk.router,
     routes_revisions.router,
+    routes_resources.router,
     routes_admin.router,
     routes_topics.router,
 ]

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from bs4 import Tag
 from fastapi.testclient import TestClient
 from httpx2 import Response
 from sqlmodel import Session
 
 from app.db import session_scope
 from app.editorial.staff import create_staff
-from app.models import Question
+from app.models import Article, Question
 from tests.helpers import soup
 
 PASSWORD = "a-long-secure-passphrase"
@@ -54,17 +55,28 @@ def log_out(client: TestClient) -> Response:
 def answer_form(client: TestClient, question_id: int) -> dict[str, str]:
     """The article form's current values, as a browser would send them back."""
     doc = soup(client.get(f"/admin/questions/{question_id}").text)
-    form = doc.select_one("form.answer-form")
+    return form_values(doc.select_one("form.answer-form"))
+
+
+def form_values(form: Tag) -> dict[str, str]:
+    """What a browser would send for a form without pressing a button or choosing a file
+    (one value per name: ticked boxes of one name, such as topics, are sent comma-separated,
+    which the form reads as it reads several values)."""
     values: dict[str, str] = {}
-    for field in form.find_all(["input", "textarea"]):
+    for field in form.find_all(["input", "textarea", "select"]):
         name, kind = field.get("name"), field.get("type", "text")
-        if not name or kind in ("file", "submit"):
+        if not name or kind in ("file", "submit") or field.name == "button":
             continue
         if kind == "checkbox":
             if field.has_attr("checked"):
-                values[name] = field.get("value", "on")
-            continue
-        values[name] = field.get_text() if field.name == "textarea" else field.get("value", "")
+                value = field.get("value", "on")
+                values[name] = f"{values[name]}, {value}" if name in values else value
+        elif field.name == "select":
+            chosen = field.find("option", selected=True) or field.find("option")
+            if chosen is not None:
+                values[name] = chosen.get("value", chosen.get_text())
+        else:
+            values[name] = field.get_text() if field.name == "textarea" else field.get("value", "")
     return values
 
 
@@ -79,3 +91,24 @@ def newest_question(client: TestClient) -> Question:
 
     with Session(client.app.state.engine) as session:
         return session.exec(select(Question).order_by(col(Question.id).desc())).first()  # type: ignore[return-value]
+
+
+def letter_sent(client: TestClient, letter: str, signoff: str) -> int:
+    """Send a letter through the /ask form as a reader would; its id."""
+    from sqlmodel import select
+
+    from tests.asking import send_letter
+
+    assert send_letter(client, question=letter, signoff=signoff).status_code == 303
+    with Session(client.app.state.engine) as session:
+        return max(q.id or 0 for q in session.exec(select(Question)).all())
+
+
+def only_article(client: TestClient) -> Article:
+    """The one article in the database, as it is stored now."""
+    from sqlmodel import select
+
+    with Session(client.app.state.engine) as session:
+        article = session.exec(select(Article)).one()
+        session.expunge(article)
+        return article

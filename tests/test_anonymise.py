@@ -514,11 +514,11 @@ def test_the_letter_page_marks_details_beside_the_unmarked_original(newsroom: Te
         qid = session.exec(select(Question.id)).one()
     log_in(newsroom, "editor")
     doc = soup(newsroom.get(f"/admin/questions/{qid}").text)
-    panel = doc.select_one("section.anonymise")
-    marks = panel.select(".marked mark")
+    marks = doc.select(".marked-field:has(#letter) .marked-field__backdrop mark")
     assert [m.get_text() for m in marks] == ["Sarah", "07700 900123", "sarah@example.com"]
     assert [m["data-kind"] for m in marks] == ["name", "phone", "email"]
-    assert "3 possible identifying details" in panel.select_one("h2").get_text()
+    panel = doc.select_one("#aid-panel")
+    assert "3 possible identifying details" in panel.select_one(".aid__summary").get_text()
     original = doc.select_one("section.original .original__text")
     assert original.find("mark") is None
     assert original.get_text() == LETTER_WITH_DETAILS

@@ -21,11 +21,20 @@ from app.editorial.articles import ArticleFields
 from app.editorial.revisions import diff_revisions
 from app.editorial.workflow import publish_due
 from app.main import create_app
-from app.models import Article, ArticleRevision, AuditEntry, Question, utcnow
+from app.models import Article, ArticleRevision, AuditEntry, Resource, utcnow
 from tests.asking import send_letter
 from tests.conftest import make_settings
-from tests.editing import answer_form, log_in, make_staff, post_answer
+from tests.editing import (
+    answer_form,
+    form_values,
+    letter_sent,
+    log_in,
+    make_staff,
+    only_article,
+    post_answer,
+)
 from tests.helpers import soup, write_column
+from tests.topic_setup import make_topics
 
 LETTER = (
     "Dear Ethics Consult,\n\nA client asked me to write a letter for her landlord. I said "
@@ -50,20 +59,16 @@ def desk(database_url: str, tmp_path: Path) -> Iterator[TestClient]:
     settings = make_settings(database_url, tmp_path / "var", form_min_seconds=0)
     with TestClient(create_app(settings), follow_redirects=False) as client:
         make_staff(client)
+        make_topics(client, "Boundaries")  # columns are tagged only with topics that exist
         yield client
 
 
 def _letter(client: TestClient) -> int:
-    assert send_letter(client, question=LETTER, signoff="Unsure").status_code == 303
-    with Session(client.app.state.engine) as session:
-        return max(q.id or 0 for q in session.exec(select(Question)).all())
+    return letter_sent(client, LETTER, "Unsure")
 
 
 def _article(client: TestClient) -> Article:
-    with Session(client.app.state.engine) as session:
-        article = session.exec(select(Article)).one()
-        session.expunge(article)
-        return article
+    return only_article(client)
 
 
 def _problems(response: Response) -> str:
@@ -381,12 +386,8 @@ def archive(site_settings: Settings) -> Iterator[TestClient]:
 
 def _column_form(client: TestClient, article_id: int) -> dict[str, str]:
     doc = soup(client.get(f"/admin/columns/{article_id}").text)
-    values: dict[str, str] = {}
-    for field in doc.select_one("form.answer-form").find_all(["input", "textarea"]):
-        name, kind = field.get("name"), field.get("type", "text")
-        if not name or kind in ("file", "submit", "checkbox"):
-            continue
-        values[name] = field.get_text() if field.name == "textarea" else field.get("value", "")
+    values = form_values(doc.select_one("form.answer-form"))
+    values.pop("anonymisation_reviewed", None)
     return values
 
 
@@ -466,8 +467,9 @@ def test_updating_an_imported_column_keeps_its_callout(archive: TestClient) -> N
         article = session.exec(
             select(Article).where(Article.slug == "he-said-he-would-hurt-him")
         ).one()
-        article_id, callout = article.id or 0, article.callout_text
-    assert callout
+        resource = session.get(Resource, article.callout_resource_id or 0)
+        assert resource is not None and article.callout_mode == "resource"
+        article_id, callout = article.id or 0, resource.text
     values = {**_column_form(archive, article_id), "summary": "A changed summary."}
     updated = archive.post(
         f"/admin/columns/{article_id}", data={**values, "action": "update", **REVIEWED}

@@ -3,7 +3,7 @@ a press of one of its buttons. The letter page and the columns page both use it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -14,9 +14,12 @@ from app.editorial import guard
 from app.editorial.aid import aid_view, apply_aid
 from app.editorial.articles import ArticleFields, draft_fields, fields_of
 from app.editorial.checklist import ChecklistFailed
+from app.editorial.desk import desk_context
 from app.editorial.forms import ArticleForm
 from app.editorial.images import ImageRejected, store_hero
+from app.editorial.resources import callout_choices, callout_for_fields
 from app.editorial.revisions import diff_revisions
+from app.editorial.topics import topic_choices
 from app.editorial.workflow import (
     LIVE,
     ArticleChange,
@@ -26,8 +29,7 @@ from app.editorial.workflow import (
     StaleVersion,
     change_article,
 )
-from app.markdown import render_markdown
-from app.models import Article, Question, Staff
+from app.models import Article, CalloutMode, Question, Resource, Staff
 
 
 @dataclass
@@ -64,15 +66,41 @@ def editor_context(
         "aid": aid_view(fields, dismissed),
         "review": _review_state(session, article, fields),
         "live_diff": _live_diff(session, article, fields),
+        "callout_picker": callout_choices(session=session, fields=fields),
+        "callout": callout_for_fields(session=session, fields=fields),
+        "topic_choices": topic_choices(session=session),
+        **desk_context(fields),
     }
 
 
-def preview_of(fields: ArticleFields) -> dict[str, str]:
-    """The letter and the answer rendered exactly as they would be published."""
-    return {
-        "letter_html": render_markdown(fields.letter_md),
-        "answer_html": render_markdown(fields.answer_md),
-    }
+def carry_upload(*, shown: ArticleFields, posted: ArticleFields) -> ArticleFields:
+    """The fields shown after a refused save, keeping an image the editor sent with it."""
+    if posted.hero_path and posted.hero_path != shown.hero_path:
+        shown = replace(shown, hero_path=posted.hero_path, hero_alt=posted.hero_alt)
+        shown.hero_width, shown.hero_height = posted.hero_width, posted.hero_height
+    return shown
+
+
+def _settle_callout(session: Session, article: Article, posted: ArticleForm) -> None:
+    """A form without the callout field leaves the column's choice; a named one must exist."""
+    f = posted.fields
+    if not posted.callout_sent:
+        f.callout_mode, f.callout_resource_id = article.callout_mode, article.callout_resource_id
+    elif f.callout_mode == CalloutMode.resource and (
+        f.callout_resource_id is None or session.get(Resource, f.callout_resource_id) is None
+    ):
+        posted.errors["callout"] = "That resource is no longer in the library: pick another."
+
+
+def _store_upload(settings: Settings, posted: ArticleForm) -> None:
+    """Keep an uploaded image even when other fields need correcting, so it is sent once."""
+    if posted.upload is None:
+        return
+    try:
+        stored = store_hero(posted.upload.file.read(), settings.media_dir)
+        posted.fields.hero_path, posted.fields.hero_width, posted.fields.hero_height = stored
+    except ImageRejected as exc:
+        posted.errors["hero"] = str(exc)
 
 
 def _review_state(
@@ -107,20 +135,14 @@ def save_column(
     question: Question | None = None,
 ) -> SaveOutcome:
     """Apply one press of the editor's buttons through the workflow; never raises for input."""
-    # The form does not edit the callout: a column keeps the one it has.
-    posted.fields.callout_title, posted.fields.callout_text = (
-        article.callout_title,
-        article.callout_text,
-    )
-    posted.fields.callout_url = article.callout_url
-    if posted.upload is not None and not posted.errors:
-        try:
-            stored = store_hero(posted.upload.file.read(), settings.media_dir)
-            posted.fields.hero_path, posted.fields.hero_width, posted.fields.hero_height = stored
-        except ImageRejected as exc:
-            posted.errors["hero"] = str(exc)
+    _settle_callout(session, article, posted)
+    _store_upload(settings, posted)
     if posted.errors:
         return SaveOutcome(status=422, problems=["Please correct the fields marked below."])
+    if posted.remove_hero:
+        return SaveOutcome(
+            problems=["The image is taken off the form: save to take it off the column too."]
+        )
     if posted.aid:
         posted.fields, posted.dismissed = apply_aid(posted.fields, posted.dismissed, posted.aid)
         return SaveOutcome()

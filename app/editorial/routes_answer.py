@@ -17,17 +17,17 @@ from app.editorial.aid import AidView, aid_view
 from app.editorial.anonymise import highlight
 from app.editorial.articles import ArticleFields
 from app.editorial.auth import CurrentStaff, require_staff
+from app.editorial.desk import preview_column
 from app.editorial.editor import (
     SaveOutcome,
+    carry_upload,
     editor_context,
     editor_fields,
-    preview_of,
     save_column,
 )
 from app.editorial.forms import ArticleForm, read_article_form
 from app.editorial.pages import checked_form, render_admin
 from app.editorial.routes_letters import load_question, staff_names
-from app.markdown import render_markdown
 from app.models import Article, Question, Staff, utcnow
 from app.publishing.search import similar_articles, similar_letters
 from app.publishing.service import articles_by_ids
@@ -108,7 +108,9 @@ def _save_answer(request: Request, question_id: int, staff: Staff, form: FormDat
         question = load_question(session, question_id)
         article = letters.article_for(session=session, question=question)
         current = (article.hero_path, article.hero_width, article.hero_height) if article else None
-        posted = read_article_form(form, tz=settings.tz, current_hero=current or (None,) * 3)
+        posted = read_article_form(
+            form, tz=settings.tz, current_hero=current or (None,) * 3, media_dir=settings.media_dir
+        )
         if not posted.fields.slug and not posted.fields.title:
             posted.fields.slug = f"letter-{question_id}"
         outcome = save_column(
@@ -138,7 +140,7 @@ def _again(
     """The page again with everything the editor typed, and what went wrong."""
     context = letter_context(session, question, posted.fields, article, posted.dismissed)
     if outcome.preview:
-        context["preview"] = preview_of(posted.fields)
+        context["preview"] = preview_column(posted.fields)
     return render_admin(
         request,
         "admin/question.html",
@@ -157,7 +159,7 @@ def _stale(request: Request, session: Session, question: Question, posted: Artic
     """Refuse a save based on an old version: show the newer one, and what was typed."""
     article = letters.article_for(session=session, question=question)
     assert article is not None
-    newer = _form_fields(session, question, article)
+    newer = carry_upload(shown=_form_fields(session, question, article), posted=posted.fields)
     return render_admin(
         request,
         "admin/question.html",
@@ -173,20 +175,6 @@ def _stale(request: Request, session: Session, question: Question, posted: Artic
             ],
         },
         status_code=409,
-    )
-
-
-@router.post("/preview")
-async def live_preview(request: Request) -> JSONResponse:
-    """The letter and answer rendered exactly as they would be published (for live preview)."""
-    form = await checked_form(request)
-    letter, answer = str(form.get("letter", "")), str(form.get("answer", ""))
-    letter_html, answer_html = await run_in_threadpool(
-        lambda: (render_markdown(letter), render_markdown(answer))
-    )
-    return JSONResponse(
-        {"letter_html": letter_html, "answer_html": answer_html},
-        headers={"Cache-Control": "no-store"},
     )
 
 

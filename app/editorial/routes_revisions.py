@@ -36,7 +36,7 @@ def _article(session: SessionDep, article_id: int) -> Article:
 
 def _back_link(session: SessionDep, article: Article) -> str:
     question = session.exec(select(Question.id).where(Question.article_id == article.id)).first()
-    return f"/admin/questions/{question}" if question else f"/columns/{article.slug}"
+    return f"/admin/questions/{question}" if question else f"/admin/columns/{article.id}"
 
 
 @router.get("/articles/{article_id}/revisions")

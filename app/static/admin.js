@@ -1,42 +1,107 @@
-// Live preview of the letter and the answer, rendered by the server exactly as published.
-// Without JavaScript the Preview button does the same with a full page.
+// The letter page as the editor types: the preview (drawn by the server with the public column
+// template), the checklist and the word count follow the text; what is typed is autosaved every
+// few seconds as a revision marked autosave (never public) and offered back after a reload;
+// leaving with text that is neither saved nor autosaved asks first. Without JavaScript the
+// Preview and Save draft buttons do the same with a full page.
 (function () {
   var form = document.querySelector("form.answer-form");
-  var panel = document.getElementById("preview");
-  if (!form || !panel || !window.fetch) return;
+  if (!form || !window.fetch) return;
   var token = form.querySelector("input[name=csrf_token]").value;
-  var timer = null;
-  function refresh() {
-    var body = new FormData();
-    body.append("csrf_token", token);
-    body.append("letter", form.elements.letter.value);
-    body.append("answer", form.elements.answer.value);
-    fetch("/admin/preview", { method: "POST", body: body, credentials: "same-origin" })
+  var panel = document.getElementById("preview");
+  var column = panel && panel.querySelector("[data-preview-column]");
+  var checklist = form.querySelector("[data-checklist]");
+  var counts = document.getElementById("word-counts");
+  var status = document.getElementById("autosave-status");
+  var offer = document.getElementById("autosave-offer");
+  var autosaveUrl = form.getAttribute("data-autosave");
+  var version = form.querySelector("input[name=version]");
+  var deskTimer = null, saveTimer = null, dirty = false, unsaved = false, sending = false;
+
+  function body() {
+    var data = new FormData(form);
+    data.delete("hero");
+    data.delete("action");
+    data.delete("aid");
+    data.set("csrf_token", token);
+    return data;
+  }
+  function post(url, data) {
+    return fetch(url, { method: "POST", body: data, credentials: "same-origin" })
+      .then(function (r) { return r.json().then(function (j) { return { ok: r.ok, data: j }; }); });
+  }
+  function refreshDesk() {
+    post("/admin/desk", body()).then(function (answer) {
+      if (!answer.ok) return;
+      var data = answer.data;
+      if (column) { column.innerHTML = data.preview; panel.hidden = false; }
+      if (checklist) checklist.innerHTML = data.checklist;
+      if (counts) counts.textContent = data.words + " word" + (data.words === 1 ? "" : "s") + " · " + data.minutes + " min read";
+    }).catch(function () {});
+  }
+  function autosave() {
+    if (!autosaveUrl || !dirty || sending) return;
+    sending = true;
+    dirty = false;
+    post(autosaveUrl, body()).then(function (answer) {
+      sending = false;
+      if (answer.ok) {
+        if (answer.data.version && version) version.value = answer.data.version;
+        unsaved = dirty;
+        if (status) status.textContent = "· Autosaved at " + answer.data.saved_at;
+      } else {
+        dirty = true;
+        if (status) status.textContent = "· Not autosaved: " + (answer.data.error || answer.data.detail || "save the form to keep your text");
+      }
+    }).catch(function () {
+      sending = false;
+      dirty = true;
+      if (status) status.textContent = "· Not autosaved (no connection); your text is still here";
+    });
+  }
+  function changed() {
+    dirty = true;
+    unsaved = true;
+    clearTimeout(deskTimer);
+    deskTimer = setTimeout(refreshDesk, 600);
+    clearTimeout(saveTimer);
+    saveTimer = setTimeout(autosave, 4000);
+  }
+  form.addEventListener("input", changed);
+  form.addEventListener("change", function (event) { if (event.target.type !== "file") changed(); });
+  form.addEventListener("submit", function () { unsaved = false; clearTimeout(saveTimer); });
+  window.addEventListener("beforeunload", function (event) {
+    if (!unsaved) return;
+    event.preventDefault();
+    event.returnValue = "";
+  });
+
+  // A reload (or a crash) after typing: offer back what was autosaved, if it is newer.
+  if (autosaveUrl && offer) {
+    fetch(autosaveUrl, { credentials: "same-origin" })
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (data) {
-        if (!data) return;
-        panel.querySelector("[data-preview-target=letter]").innerHTML = data.letter_html;
-        panel.querySelector("[data-preview-target=answer]").innerHTML = data.answer_html;
-        panel.hidden = false;
-      });
+        if (!data || !data.pending) return;
+        offer.querySelector("[data-autosave-when]").textContent = data.saved_at;
+        offer.hidden = false;
+        offer.querySelector("[data-autosave-restore]").addEventListener("click", function () {
+          Object.keys(data.fields).forEach(function (name) {
+            var field = form.elements[name];
+            if (field && typeof field.value === "string" && field.type !== "file") field.value = data.fields[name];
+          });
+          offer.hidden = true;
+          form.elements.letter.dispatchEvent(new Event("input", { bubbles: true }));
+          form.elements.answer.dispatchEvent(new Event("input", { bubbles: true }));
+          if (status) status.textContent = "· Restored the autosaved text; save it to keep it";
+        });
+        offer.querySelector("[data-autosave-forget]").addEventListener("click", function () {
+          var data = new FormData();
+          data.set("csrf_token", token);
+          data.set("forget", "1");
+          post(autosaveUrl, data).catch(function () {});
+          offer.hidden = true;
+        });
+      }).catch(function () {});
   }
-  function copyText() {
-    // Plain text fields are shown as typed (as text, never as HTML).
-    panel.querySelectorAll("[data-preview-text]").forEach(function (place) {
-      var field = form.elements[place.getAttribute("data-preview-text")];
-      if (field) place.textContent = field.value || (place.tagName === "H1" ? "(no title yet)" : "");
-    });
-  }
-  form.querySelectorAll("textarea[data-preview]").forEach(function (area) {
-    area.addEventListener("input", function () {
-      clearTimeout(timer);
-      timer = setTimeout(refresh, 600);
-    });
-  });
-  ["title", "summary", "signoff", "byline"].forEach(function (name) {
-    if (form.elements[name]) form.elements[name].addEventListener("input", copyText);
-  });
-  copyText();
 })();
 
 // The anonymisation aid while the editor types: the server finds identifying details in every

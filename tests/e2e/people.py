@@ -92,12 +92,28 @@ def fill_column(page: Page, column: Column) -> None:
     page.get_by_label("Summary").fill(column.summary)
     page.get_by_label("Letter (edited and anonymised)").fill(column.letter)
     page.get_by_label("Answer (Markdown)").fill(column.answer)
-    page.get_by_label("Topics").fill(column.topics)
+    choose_topics(page, [t.strip() for t in column.topics.split(",") if t.strip()])
+
+
+def choose_topics(page: Page, names: list[str], *, create: bool = False) -> None:
+    """Pick topics in the type-ahead the way an editor would: type a few letters, choose the
+    suggestion (or, with `create`, the "Create topic" one for a topic that is new)."""
+    picker = page.get_by_role("combobox", name="Topics")
+    for name in names:
+        chosen = page.locator(f'input[type=checkbox][name=topics][value="{name}"]')
+        if chosen.count() and chosen.is_checked():
+            continue  # already one of the column's topics (the reader's hint, say)
+        picker.fill(name)
+        if create:
+            page.get_by_role("option", name=f"Create topic “{name}”").click()
+            expect(page.get_by_role("list", name="Chosen for this column")).to_contain_text(name)
+        else:
+            page.get_by_role("option", name=name, exact=True).click()
 
 
 def flash(page: Page) -> Locator:
     """The one-line confirmation an admin page shows after a button press."""
-    return page.get_by_role("status")
+    return page.get_by_role("status").and_(page.locator(".flash"))
 
 
 FOCUS_STATE = """() => {

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from tests.e2e.conftest import NewContext
-from tests.e2e.people import ANSWER, tab_to
+from tests.e2e.people import ANSWER, flash, tab_to
 from tests.e2e.site import PASSWORD, STAFF
 
 pytestmark = pytest.mark.e2e
@@ -59,7 +59,7 @@ def test_the_journey_by_keyboard_alone(new_context: NewContext) -> None:
     editor.keyboard.press("Space")
     expect(review).to_be_checked()
     press(editor, editor.get_by_role("button", name="Publish now"))
-    expect(editor.get_by_role("status")).to_have_text("Published.")
+    expect(flash(editor)).to_have_text("Published.")
 
     visitor = new_context().new_page()
     visitor.goto("/")

@@ -25,6 +25,14 @@ PUBLIC = {
     "ask": "/ask",
 }
 
+ADMIN = {
+    "new-column": "/admin/columns/new",
+    "admin-topics": "/admin/topics",
+    "resources": "/admin/resources",
+    "audit": "/admin/audit",
+    "newsletter": "/admin/newsletter",
+}
+
 
 @dataclass(frozen=True)
 class Stop:
@@ -52,6 +60,8 @@ class Stop:
         elif self.name == "column":
             page.goto("/admin/columns")
             page.get_by_role("link", name=re.compile("scarf", re.IGNORECASE)).first.click()
+        elif self.name in ADMIN:
+            page.goto(ADMIN[self.name])
         elif self.name == "letter":
             page.goto("/admin/queue")
             page.get_by_role("link", name=re.compile(SAMPLE_WORDS)).first.click()
@@ -72,4 +82,5 @@ STOPS = [
     Stop("letter", staff=True),
     Stop("columns", staff=True),
     Stop("column", staff=True),
+    *(Stop(name, staff=True) for name in ADMIN),
 ]
