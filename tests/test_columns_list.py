@@ -213,3 +213,23 @@ def test_a_search_is_not_echoed_unescaped(newsroom: TestClient) -> None:
     page = newsroom.get("/admin/columns?q=<script>alert(1)</script>")
     assert page.status_code == 200 and "<script>alert" not in page.text
     assert soup(page.text).select_one("#q")["value"] == "<script>alert(1)</script>"
+
+
+@pytest.mark.parametrize(
+    ("sort", "after"),
+    [
+        ("newest", "2026-01-01T00:00:00~5"),
+        ("updated", "2026-01-01T00:00:00~5"),
+        ("oldest", "0001-01-01T00:00:00+14:00~1"),
+        ("newest", "9999-12-31T23:59:59-14:00~1"),
+        ("title", "\x00~1"),
+    ],
+)
+def test_a_cursor_the_page_never_made_is_ignored_never_a_500(
+    newsroom: TestClient, sort: str, after: str
+) -> None:
+    _add_columns(newsroom, 3)
+    log_in(newsroom, "editor")
+    answer = newsroom.get("/admin/columns", params={"sort": sort, "after": after})
+    assert answer.status_code == 200
+    assert len(_rows(newsroom, f"?sort={sort}")) == 3

@@ -255,3 +255,43 @@ def test_an_autosave_is_not_one_of_the_columns_revisions(desk: TestClient) -> No
     assert len(_autosaves(desk)) == 1
     assert len(soup(desk.get(page).text).select("tbody tr")) == before
     assert "Typed, not saved." not in desk.get(page).text
+
+
+def test_an_autosave_never_brings_a_stale_form_up_to_date(desk: TestClient) -> None:
+    qid = _letter(desk)
+    log_in(desk, "editor")
+    post_answer(desk, qid, "save", **DRAFT)
+    stale = answer_form(desk, qid)  # the editor's page, loaded now
+    post_answer(desk, qid, "save", answer="Someone else's answer, saved meanwhile.")
+    answer = desk.post(f"/admin/questions/{qid}/autosave", data={**stale, "summary": "Mine."})
+    assert answer.status_code == 200 and "version" not in answer.json()
+    refused = desk.post(f"/admin/questions/{qid}", data={**stale, "action": "save"})
+    assert refused.status_code == 409
+    assert _article(desk).answer_md == "Someone else's answer, saved meanwhile."
+
+
+def test_nobody_can_restore_an_autosave_as_a_revision(desk: TestClient) -> None:
+    qid = _letter(desk)
+    log_in(desk, "editor")
+    post_answer(desk, qid, "save", **DRAFT)
+    _autosave(desk, f"/admin/questions/{qid}", answer="What the editor was typing.")
+    (kept,) = _autosaves(desk)
+    article = _article(desk)
+    log_out(desk)
+    log_in(desk, "columnist")
+    token = csrf_of(desk, "/admin/queue")
+    path = f"/admin/articles/{article.id}/revisions/{kept.id}/restore"
+    refused = desk.post(path, data={"csrf_token": token, "version": str(article.version)})
+    assert refused.status_code == 404
+    assert _article(desk).answer_md == DRAFT["answer"]
+
+
+def test_a_topic_typed_in_an_autosave_is_still_refused_on_save(desk: TestClient) -> None:
+    make_topics(desk, "Boundaries")
+    qid = _letter(desk)
+    log_in(desk, "editor")
+    post_answer(desk, qid, "save", **DRAFT, topics="Boundaries")
+    _autosave(desk, f"/admin/questions/{qid}", topics="Boundaries, Boundries")
+    refused = post_answer(desk, qid, "save", topics="Boundaries, Boundries")
+    assert refused.status_code == 422
+    assert "“Boundries” is not a topic" in refused.text

@@ -164,7 +164,9 @@ def test_0007_moves_inline_callouts_into_resources_and_keeps_every_link(
                 "VALUES ('safety', 'Safety', '', CURRENT_TIMESTAMP)"
             )
         )
-        for slug, callout in (("a", course), ("b", course), ("c", (None, None, None))):
+        other = (course[0], "Other words under the same title and link.", course[2])
+        columns = (("a", course), ("b", course), ("c", (None, None, None)), ("d", other))
+        for slug, callout in columns:
             connection.execute(
                 text(
                     "INSERT INTO article (slug, title, summary, letter_md, letter_html, signoff,"
@@ -184,14 +186,19 @@ def test_0007_moves_inline_callouts_into_resources_and_keeps_every_link(
     assert _diff(url) == []
     engine = make_engine(url)
     with engine.connect() as connection:
-        resources = connection.execute(text("SELECT id, title, text, url FROM resource")).all()
-        assert [tuple(r[1:]) for r in resources] == [course]  # one resource for both columns
+        resources = connection.execute(
+            text("SELECT id, title, text, url, link_text FROM resource ORDER BY id")
+        ).all()
+        # One resource per callout as readers saw it: the same words share one, other words
+        # under the same title and link keep theirs, and the link still says what it said.
+        assert [tuple(r[1:4]) for r in resources] == [course, other]
+        assert {r[4] for r in resources} == {"Read more"}
         picks = dict(
             connection.execute(text("SELECT slug, callout_mode FROM article")).all()  # type: ignore[arg-type]
         )
-        assert picks == {"a": "resource", "b": "resource", "c": "topic"}
+        assert picks == {"a": "resource", "b": "resource", "c": "topic", "d": "resource"}
         # Columns keep their topics: the article table is altered in place, not copied.
-        assert connection.execute(text("SELECT count(*) FROM article_topic")).scalar() == 3
+        assert connection.execute(text("SELECT count(*) FROM article_topic")).scalar() == 4
     engine.dispose()
     command.downgrade(config, "0006")
     engine = make_engine(url)
@@ -200,7 +207,7 @@ def test_0007_moves_inline_callouts_into_resources_and_keeps_every_link(
             text("SELECT callout_title, callout_text, callout_url FROM article WHERE slug = 'b'")
         ).one()
         assert tuple(back) == course
-        assert connection.execute(text("SELECT count(*) FROM article_topic")).scalar() == 3
+        assert connection.execute(text("SELECT count(*) FROM article_topic")).scalar() == 4
     engine.dispose()
 
 

@@ -4,8 +4,10 @@ or its first topic's default, and the public page shows it with its small print.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+import yaml
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
@@ -200,3 +202,18 @@ def test_editing_a_resource_changes_the_published_page_at_once_and_is_audited(
             select(AuditEntry.action).where(AuditEntry.target == f"resource:{resource_id}")
         ).all()
     assert sorted(actions) == ["resource.create", "resource.update"]
+
+
+def test_every_imported_column_shows_its_own_callout_words(archive: TestClient) -> None:
+    # Several sample columns share a callout's title and link but not its words.
+    checked = 0
+    for path in sorted(Path("content/columns").glob("*.md")):
+        meta = yaml.safe_load(path.read_text(encoding="utf-8").split("---")[1])
+        callout = meta.get("callout")
+        if not isinstance(callout, dict):
+            continue
+        shown = soup(archive.get(f"/columns/{meta['slug']}").text).select_one("aside.callout")
+        assert shown is not None, meta["slug"]
+        assert " ".join(callout["text"].split()) in " ".join(shown.get_text().split())
+        checked += 1
+    assert checked >= 5

@@ -316,3 +316,14 @@ def test_the_ticked_checkboxes_are_the_topics_saved(newsroom: TestClient) -> Non
     response = newsroom.post(f"/admin/questions/{qid}", data=values)
     assert response.status_code == 303, response.text
     assert _topics_of(newsroom, article_id) == ["Money", "Safety"]
+
+
+@pytest.mark.parametrize("odd", ["2147483648", "999999999999999999"])
+def test_a_topic_id_past_what_the_table_holds_is_a_404(newsroom: TestClient, odd: str) -> None:
+    log_in(newsroom, "admin")
+    assert newsroom.get(f"/admin/topics/{odd}").status_code == 404
+    token = csrf_of(newsroom, "/admin/topics")
+    merged = newsroom.post(
+        "/admin/topics/merge", data={"source": odd, "into": odd, "csrf_token": token}
+    )
+    assert merged.status_code == 404

@@ -224,7 +224,7 @@ def _target(entry: AuditEntry, names: _Names, staff_page: bool) -> Target | None
         return Target(title, None if gone else f"/admin/resources/{key}")
     topic = names.topics.get(key)
     if topic:
-        return Target(f"‘{topic}’", "/admin/topics")
+        return Target(f"‘{topic}’", f"/admin/topics/{key}")
     return Target(f"‘{entry.detail}’ (since removed)" if entry.detail else "a topic since removed")
 
 

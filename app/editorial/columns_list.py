@@ -8,7 +8,7 @@ for the whole page at once.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, exists, func, or_
@@ -200,13 +200,18 @@ def _parse_cursor(text: str | None, sort: str) -> tuple[Any, int] | None:
     if not tilde or not last.isascii() or not last.isdigit() or int(last) > MAX_ID:
         return None
     if sort == "title":
-        return value, int(last)
+        return (value, int(last)) if value.isprintable() and len(value) <= 200 else None
     if sort == "views":
         ok = value.isascii() and value.isdigit() and int(value) < 2**63  # a sum: 64 bits
         return (int(value), int(last)) if ok else None
     try:
-        return datetime.fromisoformat(value), int(last)
-    except ValueError:
+        moment = datetime.fromisoformat(value)
+        # Compared in UTC: a time without a zone, or one that leaves the calendar there, is
+        # not a cursor this page made.
+        if moment.tzinfo is None:
+            return None
+        return moment.astimezone(UTC), int(last)
+    except (ValueError, OverflowError):
         return None
 
 

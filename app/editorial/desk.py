@@ -134,12 +134,14 @@ def autosave_answer(
     question: Question,
     staff: Staff,
     fields: ArticleFields,
-) -> tuple[Article, datetime]:
-    """Autosave on a letter's page: a letter not yet answered gets its draft column first,
-    saved through the workflow as "Save draft" would (a draft is never public)."""
+) -> Article | None:
+    """Autosave on a letter's page: a letter not yet answered gets its draft column, saved
+    through the workflow as "Save draft" would (a draft is never public); that new column is
+    returned, so the form can take its version. Otherwise the text is kept as an autosave."""
     article = session.get(Article, question.article_id) if question.article_id else None
     if article is not None:
-        return article, autosave(session=session, article=article, staff=staff, fields=fields)
+        autosave(session=session, article=article, staff=staff, fields=fields)
+        return None
     article = Article(title=fields.title, slug=fields.slug or f"letter-{question.id}")
     if not fields.slug and not fields.title:
         fields.slug = f"letter-{question.id}"
@@ -152,4 +154,4 @@ def autosave_answer(
         staff=staff,
         now=utcnow(),
     )
-    return article, article.updated_at
+    return article

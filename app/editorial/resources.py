@@ -182,18 +182,23 @@ def set_topic_default(
 def find_or_create(
     *, session: Session, title: str, url: str, text: str, link_text: str, small_print: str
 ) -> Resource:
-    """The resource with this title and address, created (or its words brought up to date)."""
+    """The resource saying exactly this, or a new one: two columns whose callouts share a
+    title and link but not their words each keep their own words."""
+    values = {
+        "title": title,
+        "url": url,
+        "text": text,
+        "link_text": link_text or DEFAULT_LINK_TEXT,
+        "small_print": small_print,
+    }
     resource = session.exec(
         select(Resource)
-        .where(Resource.title == title, Resource.url == url)
+        .where(*(getattr(Resource, name) == value for name, value in values.items()))
         .order_by(col(Resource.id))
     ).first()
-    values = {"text": text, "link_text": link_text or DEFAULT_LINK_TEXT, "small_print": small_print}
-    if resource is None:
-        resource = Resource(title=title, url=url, text=text)
-    elif all(getattr(resource, name) == value for name, value in values.items()):
+    if resource is not None:
         return resource
-    return save_resource(session=session, resource=resource, values=values)
+    return save_resource(session=session, resource=Resource.model_validate(values), values=values)
 
 
 def callout_for_fields(*, session: Session, fields: ArticleFields) -> Resource | None:
@@ -213,15 +218,21 @@ def callout_for_fields(*, session: Session, fields: ArticleFields) -> Resource |
     )
 
 
+def callout_value(fields: ArticleFields) -> str:
+    """The callout picker's value for these fields: a resource's id, "topic" or "none"."""
+    if fields.callout_mode == CalloutMode.resource and fields.callout_resource_id is not None:
+        return str(fields.callout_resource_id)
+    return str(fields.callout_mode)
+
+
 def callout_choices(*, session: Session, fields: ArticleFields) -> dict[str, object]:
     """What the column editor's callout picker offers, and which one is chosen."""
     default = None
     if fields.topics:
         as_topic = ArticleFields(topics=fields.topics)
         default = callout_for_fields(session=session, fields=as_topic)
-    chosen = str(fields.callout_resource_id) if fields.callout_mode == "resource" else ""
     return {
         "resources": session.exec(select(Resource).order_by(func.lower(Resource.title))).all(),
         "topic_default": default,
-        "chosen": chosen or fields.callout_mode,
+        "chosen": callout_value(fields),
     }

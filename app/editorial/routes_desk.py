@@ -19,9 +19,9 @@ from app.editorial.articles import ArticleFields, revision_fields
 from app.editorial.auth import CurrentStaff, require_staff
 from app.editorial.forms import read_article_form
 from app.editorial.pages import checked_form
-from app.editorial.resources import callout_for_fields
+from app.editorial.resources import callout_for_fields, callout_value
 from app.editorial.workflow import FieldRefused, NotAllowed, StaleVersion
-from app.models import MAX_ID, Article, ArticleRevision, Question, Staff
+from app.models import MAX_ID, Article, ArticleRevision, Question, Staff, utcnow
 from app.templating import templates
 
 router = APIRouter(prefix="/admin", include_in_schema=False, dependencies=[Depends(require_staff)])
@@ -94,27 +94,33 @@ def _autosave(
             if article is not None:
                 desk.forget_autosave(session=session, article=article, staff=staff)
             return JSONResponse({"forgotten": True}, headers=PRIVATE)
+        started = None
         try:
             if target[0] == "question":
-                question = _question(session, target[1])
-                article, at = desk.autosave_answer(
+                started = desk.autosave_answer(
                     session=session,
                     settings=request.app.state.settings,
-                    question=question,
+                    question=_question(session, target[1]),
                     staff=staff,
                     fields=fields,
                 )
             else:
-                article = _article(session, target[1])
-                at = desk.autosave(session=session, article=article, staff=staff, fields=fields)
+                desk.autosave(
+                    session=session,
+                    article=_article(session, target[1]),
+                    staff=staff,
+                    fields=fields,
+                )
         except (FieldRefused, NotAllowed, StaleVersion) as exc:
             session.rollback()
             return JSONResponse({"error": str(exc) or "Not autosaved."}, 409, headers=PRIVATE)
-        local = at.astimezone(request.app.state.settings.tz)
-        return JSONResponse(
-            {"saved_at": local.strftime("%H:%M:%S"), "version": article.version},
-            headers=PRIVATE,
-        )
+        saved_at = utcnow().astimezone(request.app.state.settings.tz).strftime("%H:%M:%S")
+        # Only a column this autosave started gives the form its version: any other page keeps
+        # the version it was loaded with, so a save over someone else's is still refused.
+        answer: dict[str, object] = {"saved_at": saved_at}
+        if started is not None:
+            answer["version"] = started.version
+        return JSONResponse(answer, headers=PRIVATE)
 
 
 def _fields(request: Request, form: FormData) -> ArticleFields:
@@ -155,6 +161,7 @@ def _form_values(revision: ArticleRevision) -> dict[str, Any]:
             "byline": fields.byline,
             "topics": ", ".join(fields.topics),
             "hero_alt": fields.hero_alt,
+            "callout": callout_value(fields),
         },
     }
 

@@ -210,7 +210,7 @@ def _assign(request: Request, question_id: int, staff: Staff, form: FormData) ->
 
 def load_question(session: Session, question_id: int) -> Question:
     """The letter with this id, or 404."""
-    question = session.get(Question, question_id)
+    question = session.get(Question, question_id) if 0 < question_id <= MAX_ID else None
     if question is None:
         raise HTTPException(404)
     return question

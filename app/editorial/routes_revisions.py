@@ -22,13 +22,13 @@ from app.editorial.workflow import (
     StaleVersion,
     change_article,
 )
-from app.models import Article, ArticleRevision, Question, Staff, utcnow
+from app.models import MAX_ID, Article, ArticleRevision, Question, Staff, utcnow
 
 router = APIRouter(prefix="/admin", include_in_schema=False, dependencies=[Depends(require_staff)])
 
 
 def _article(session: SessionDep, article_id: int) -> Article:
-    article = session.get(Article, article_id)
+    article = session.get(Article, article_id) if 0 < article_id <= MAX_ID else None
     if article is None:
         raise HTTPException(404)
     return article
@@ -85,8 +85,9 @@ def _restore(
     version = str(form.get("version", ""))
     with session_scope(request.app.state.engine) as session:
         article = _article(session, article_id)
-        revision = session.get(ArticleRevision, revision_id)
-        if revision is None or revision.article_id != article_id:
+        revision = session.get(ArticleRevision, revision_id) if revision_id <= MAX_ID else None
+        # An autosave is what one editor was typing: never a revision anyone may restore.
+        if revision is None or revision.article_id != article_id or revision.kind == "autosave":
             raise HTTPException(404)
         fields = revision_fields(revision)
         if fields.hero_path == article.hero_path and fields.hero_width is None:

@@ -28,7 +28,7 @@ from app.editorial.topics import (
     topic_rows,
     update_topic,
 )
-from app.models import Staff, Topic
+from app.models import MAX_ID, Staff, Topic
 
 router = APIRouter(prefix="/admin", include_in_schema=False, dependencies=[Depends(require_staff)])
 
@@ -42,7 +42,7 @@ def _topic(session: Session, raw: object) -> Topic:
     """The topic a path or form names by id; 404 for anything else."""
     text = str(raw)
     topic_id = int(text) if text.isascii() and text.isdigit() and len(text) < 19 else 0
-    topic = session.get(Topic, topic_id) if topic_id > 0 else None
+    topic = session.get(Topic, topic_id) if 0 < topic_id <= MAX_ID else None
     if topic is None:
         raise HTTPException(404)
     return topic

@@ -234,7 +234,9 @@ def topics_to_tag(
     if not unknown or article_id is None:
         return known, unknown
     kept = session.exec(
-        select(ArticleRevision.topics).where(ArticleRevision.article_id == article_id)
+        select(ArticleRevision.topics).where(
+            ArticleRevision.article_id == article_id, ArticleRevision.kind != "autosave"
+        )
     ).all()
     carried = {slugify(name) for line in kept for name in line.split(",") if name.strip()}
     return known, [name for name in unknown if slugify(name) not in carried]

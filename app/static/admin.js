@@ -85,6 +85,19 @@
         offer.hidden = false;
         offer.querySelector("[data-autosave-restore]").addEventListener("click", function () {
           Object.keys(data.fields).forEach(function (name) {
+            var boxes = form.querySelectorAll("input[type=checkbox][name=" + name + "]");
+            if (boxes.length) {
+              // Topics picked by ticking: tick exactly the autosaved ones.
+              var wanted = data.fields[name].toLowerCase().split(",").map(function (t) { return t.trim(); });
+              boxes.forEach(function (box) {
+                var on = wanted.indexOf(box.value.toLowerCase()) !== -1;
+                if (box.checked !== on) {
+                  box.checked = on;
+                  box.dispatchEvent(new Event("change", { bubbles: true }));
+                }
+              });
+              return;
+            }
             var field = form.elements[name];
             if (field && typeof field.value === "string" && field.type !== "file") field.value = data.fields[name];
           });

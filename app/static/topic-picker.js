@@ -62,6 +62,7 @@
       var remove = make("button", { type: "button", class: "topic-chip__remove", "aria-label": "Remove " + box.value }, "×");
       remove.addEventListener("click", function () {
         box.checked = false;
+        box.dispatchEvent(new Event("change", { bubbles: true }));  // the form sees the change
         drawChips();
         input.focus();
         say(box.value + " removed.");
@@ -102,6 +103,7 @@
     var box = boxFor(name);
     if (!box) return;
     box.checked = true;
+    box.dispatchEvent(new Event("change", { bubbles: true }));
     keepTyped(earlier(), "");
     close();
     drawChips();
@@ -198,6 +200,7 @@
   }
 
   input.addEventListener("input", function () { absorb(); open(); });
+  boxes.addEventListener("change", drawChips);  // boxes ticked from elsewhere (a restore)
   input.addEventListener("focus", function () { if (query()) open(); });
   input.addEventListener("blur", close);
   input.addEventListener("keydown", function (event) {

@@ -120,7 +120,7 @@ def upgrade() -> None:
 def _move_callouts_into_resources() -> None:
     """One resource per callout title and link, named by every column and revision that had it."""
     connection = op.get_bind()
-    found: dict[tuple[str, str], int] = {}
+    found: dict[tuple[str, str, str], int] = {}
     now = datetime.now(UTC)
     for table in ("article", "article_revision"):
         rows = connection.execute(
@@ -130,17 +130,20 @@ def _move_callouts_into_resources() -> None:
             )
         ).all()
         for row in rows:
+            # One resource per callout as readers saw it (title, link and text), so no column's
+            # public text changes in the move.
             key = (row.callout_title.strip(), row.callout_url.strip())
             if not all(key):
                 continue
-            if key not in found:
-                found[key] = _insert_resource(key, row.callout_text or "", now)
+            seen = (*key, (row.callout_text or "").strip())
+            if seen not in found:
+                found[seen] = _insert_resource(key, row.callout_text or "", now)
             connection.execute(
                 sa.text(
                     f"UPDATE {table} SET callout_mode = 'resource', "  # noqa: S608
                     "callout_resource_id = :resource WHERE id = :id"
                 ),
-                {"resource": found[key], "id": row.id},
+                {"resource": found[seen], "id": row.id},
             )
 
 
@@ -150,7 +153,7 @@ def _insert_resource(key: tuple[str, str], text: str, now: datetime) -> int:
         RESOURCE.insert().values(
             title=key[0][:120],
             text=text.strip()[:600],
-            link_text="Explore course",
+            link_text="Read more",  # what these callouts' links said before
             url=key[1][:500],
             small_print="",
             created_at=now,

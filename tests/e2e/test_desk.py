@@ -104,6 +104,7 @@ def test_autosave_offers_the_text_back_after_a_reload(
     expect(editor.get_by_label("Title", exact=True)).to_have_value("Thirty minutes early")
 
     editor.get_by_label("Answer (Markdown)").fill("Half an answer, typed and never saved.")
+    choose_topics(editor, ["Fees"])
     expect(status).to_contain_text("Autosaved at", timeout=15_000)
     expect(editor.locator("#word-counts")).to_contain_text("min read")
     shoot(editor, screens / "letter-desk-1280")
@@ -115,6 +116,8 @@ def test_autosave_offers_the_text_back_after_a_reload(
     expect(editor.get_by_label("Answer (Markdown)")).to_have_value(
         "Half an answer, typed and never saved."
     )
+    chosen = editor.get_by_role("list", name="Chosen for this column")
+    expect(chosen).to_contain_text("Fees")
 
     phone = new_context(viewport=PHONE).new_page()
     log_in(phone, "editor")
