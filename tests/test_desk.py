@@ -295,3 +295,12 @@ def test_a_topic_typed_in_an_autosave_is_still_refused_on_save(desk: TestClient)
     refused = post_answer(desk, qid, "save", topics="Boundaries, Boundries")
     assert refused.status_code == 422
     assert "“Boundries” is not a topic" in refused.text
+
+
+def test_an_autosave_that_cannot_be_kept_says_why(desk: TestClient) -> None:
+    qid = _letter(desk)
+    log_in(desk, "editor")
+    form = {**answer_form(desk, qid), **DRAFT, "title": "T" * 201}
+    answer = desk.post(f"/admin/questions/{qid}/autosave", data=form)
+    assert answer.status_code == 422
+    assert answer.json()["error"] == "Keep this under 200 characters."

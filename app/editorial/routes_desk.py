@@ -20,7 +20,7 @@ from app.editorial.auth import CurrentStaff, require_staff
 from app.editorial.forms import read_article_form
 from app.editorial.pages import checked_form
 from app.editorial.resources import callout_for_fields, callout_value
-from app.editorial.workflow import FieldRefused, NotAllowed, StaleVersion
+from app.editorial.workflow import FieldRefused, IllegalMove, NotAllowed, StaleVersion
 from app.models import MAX_ID, Article, ArticleRevision, Question, Staff, utcnow
 from app.templating import templates
 
@@ -33,6 +33,8 @@ async def desk_view(request: Request) -> JSONResponse:
     """The preview (drawn by the public column template), checklist and counts, as typed."""
     form = await checked_form(request)
     fields = _fields(request, form)
+    if isinstance(fields, JSONResponse):
+        return fields
     view = await run_in_threadpool(_desk, request.app.state.engine, fields)
     return JSONResponse(view, headers=PRIVATE)
 
@@ -88,6 +90,8 @@ def _autosave(
     request: Request, target: tuple[str, int], staff: Staff, form: FormData
 ) -> JSONResponse:
     fields = _fields(request, form)
+    if isinstance(fields, JSONResponse):
+        return fields
     with session_scope(request.app.state.engine) as session:
         if form.get("forget"):
             article = _target_article(session, target)
@@ -111,7 +115,7 @@ def _autosave(
                     staff=staff,
                     fields=fields,
                 )
-        except (FieldRefused, NotAllowed, StaleVersion) as exc:
+        except (FieldRefused, IllegalMove, NotAllowed, StaleVersion) as exc:
             session.rollback()
             return JSONResponse({"error": str(exc) or "Not autosaved."}, 409, headers=PRIVATE)
         saved_at = utcnow().astimezone(request.app.state.settings.tz).strftime("%H:%M:%S")
@@ -123,13 +127,14 @@ def _autosave(
         return JSONResponse(answer, headers=PRIVATE)
 
 
-def _fields(request: Request, form: FormData) -> ArticleFields:
+def _fields(request: Request, form: FormData) -> ArticleFields | JSONResponse:
+    """The fields as typed, or the answer to send when they cannot be kept (what is wrong)."""
     settings = request.app.state.settings
     posted = read_article_form(
         form, tz=settings.tz, current_hero=(None,) * 3, media_dir=settings.media_dir
     )
     if posted.errors:
-        raise HTTPException(422, "Some fields are too long to keep; correct them, then save.")
+        return JSONResponse({"error": " ".join(posted.errors.values())}, 422, headers=PRIVATE)
     return posted.fields
 
 
