@@ -15,26 +15,14 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from sqlalchemy import func
-from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from app.config import ConfigError, Settings, load_settings
-from app.db import SchemaBehindError, check_schema, make_engine, migrate, session_scope
+from app.db import SchemaBehindError, migrate, migrated_engine, session_scope
 from app.models import Article
 from app.newsletter import cli as newsletter_cli
 
 Command = Callable[[argparse.Namespace, Settings], int]
-
-
-def migrated_engine(settings: Settings) -> Engine:
-    """An engine for a database that is at the code's schema (else SchemaBehindError)."""
-    engine = make_engine(settings.database_url)
-    try:
-        check_schema(engine)
-    except Exception:
-        engine.dispose()
-        raise
-    return engine
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
@@ -42,7 +30,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
     settings.resolved_secret_key()  # fail now, with one line, rather than in every worker
-    migrated_engine(settings).dispose()
+    migrated_engine(settings.database_url).dispose()
     _preload()
     uvicorn.run(
         "app.main:create_app",
@@ -101,10 +89,10 @@ def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_content_import(args: argparse.Namespace, settings: Settings) -> int:
     """Import content files; report what changed and every file that was skipped."""
-    from app.publishing.content_files import import_content
+    from app.editorial.content_import import import_content
 
     content_dir = Path(args.dir) if args.dir else settings.content_dir
-    engine = migrated_engine(settings)
+    engine = migrated_engine(settings.database_url)
     with session_scope(engine) as session:
         if args.if_empty and session.exec(select(func.count()).select_from(Article)).one():
             print("database already has articles; nothing imported")
@@ -126,9 +114,9 @@ def cmd_content_import(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_content_export(args: argparse.Namespace, settings: Settings) -> int:
     """Write published columns and topics out as content files."""
-    from app.publishing.content_export import export_content
+    from app.editorial.content_export import export_content
 
-    engine = migrated_engine(settings)
+    engine = migrated_engine(settings.database_url)
     with session_scope(engine) as session:
         count = export_content(
             session=session, target=Path(args.dir), media_dir=settings.media_dir, tz=settings.tz
@@ -143,7 +131,7 @@ def cmd_retention_run(args: argparse.Namespace, settings: Settings) -> int:
     from app.models import utcnow
     from app.submissions.retention import run_retention
 
-    engine = migrated_engine(settings)
+    engine = migrated_engine(settings.database_url)
     with session_scope(engine) as session:
         report = run_retention(session=session, settings=settings, now=utcnow())
     engine.dispose()
@@ -165,7 +153,7 @@ def cmd_users_create(args: argparse.Namespace, settings: Settings) -> int:
         if getpass.getpass("Again: ") != password:
             print("consult: the two passwords differ", file=sys.stderr)
             return 1
-    engine = migrated_engine(settings)
+    engine = migrated_engine(settings.database_url)
     try:
         with session_scope(engine) as session:
             staff = create_staff(
@@ -185,7 +173,7 @@ def cmd_publish_due(args: argparse.Namespace, settings: Settings) -> int:
     from app.editorial.workflow import publish_due
     from app.models import utcnow
 
-    engine = migrated_engine(settings)
+    engine = migrated_engine(settings.database_url)
     with session_scope(engine) as session:
         published = publish_due(session=session, settings=settings, now=utcnow())
     engine.dispose()

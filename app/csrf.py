@@ -5,15 +5,20 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import AsyncIterator
+from typing import Annotated
 from urllib.parse import urlsplit
 
-from fastapi import Request, Response
+from fastapi import Depends, HTTPException, Request, Response
+from starlette.datastructures import FormData
+
+from app.deps import services
 
 TOKEN_FIELD = "csrf_token"  # nosec B105 - the name of a form field, not a secret
 
 
 def cookie_name(request: Request) -> str:
-    return "__Host-consult_csrf" if request.app.state.settings.is_production else "consult_csrf"
+    return "__Host-consult_csrf" if services(request).settings.is_production else "consult_csrf"
 
 
 def _sign(secret: str, value: str) -> str:
@@ -26,7 +31,7 @@ def csrf_token(request: Request) -> str:
     if not value or len(value) < 32:
         value = secrets.token_urlsafe(32)
         request.state.new_csrf = value
-    return _sign(request.app.state.secret_key, value)
+    return _sign(services(request).secret_key, value)
 
 
 def set_csrf_cookie(request: Request, response: Response) -> None:
@@ -39,7 +44,7 @@ def set_csrf_cookie(request: Request, response: Response) -> None:
             httponly=True,
             samesite="lax",
             path="/",
-            secure=request.app.state.settings.is_production,
+            secure=services(request).settings.is_production,
             max_age=60 * 60 * 24 * 30,
         )
 
@@ -50,7 +55,7 @@ def origin_allowed(request: Request) -> bool:
     if not origin or origin == "null":
         return origin != "null"
     allowed = {
-        urlsplit(request.app.state.settings.base_url).netloc,
+        urlsplit(services(request).settings.base_url).netloc,
         request.headers.get("host", ""),
     }
     return urlsplit(origin).netloc in allowed
@@ -63,4 +68,17 @@ def csrf_valid(request: Request, submitted: object) -> bool:
     origin_ok = origin_allowed(request) or request.headers.get("origin") == "null"
     if not isinstance(submitted, str) or not value or not origin_ok:
         return False
-    return hmac.compare_digest(submitted, _sign(request.app.state.secret_key, value))
+    return hmac.compare_digest(submitted, _sign(services(request).secret_key, value))
+
+
+async def checked_form(request: Request) -> AsyncIterator[FormData]:
+    """The posted form, once its CSRF token and origin are checked (403 otherwise); its
+    uploads are closed when the route is done with them."""
+    async with request.form() as form:
+        if not csrf_valid(request, form.get(TOKEN_FIELD)):
+            raise HTTPException(403, "The form expired. Go back, reload the page and try again.")
+        yield form
+
+
+# The form of every staff and reader POST whose refusal is a plain 403 page.
+CheckedForm = Annotated[FormData, Depends(checked_form, scope="function")]

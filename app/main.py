@@ -23,6 +23,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from app import __version__
 from app.config import Settings, load_settings
 from app.db import BriefReads, check_schema, make_engine, session_scope
+from app.deps import Services, services
 from app.editorial import (
     routes_admin,
     routes_answer,
@@ -37,6 +38,7 @@ from app.editorial import (
 )
 from app.editorial.auth import Forbidden, LoginRequired, SessionTouches
 from app.editorial.queue import KeptPages
+from app.editorial.reads import DeskReads
 from app.editorial.workflow import publish_due
 from app.logs import configure_logging
 from app.mail import deliver_due
@@ -47,13 +49,13 @@ from app.publishing import feeds as publishing_feeds
 from app.publishing import routes as publishing_routes
 from app.publishing.cache import PageCache, read_content_version
 from app.publishing.http import PageCacheMiddleware
-from app.publishing.pages import load_crisis_notice, load_pages
+from app.publishing.pages import SiteTexts
 from app.publishing.popularity import ViewCounter
 from app.security import BodyLimitMiddleware, SecurityHeadersMiddleware
 from app.submissions import api as submissions_api
 from app.submissions import routes as submissions_routes
+from app.submissions.letter_writer import LetterWriter
 from app.submissions.retention import run_retention
-from app.submissions.service import LetterWriter
 from app.templating import STATIC_DIR, templates
 
 log = logging.getLogger("consult")
@@ -101,7 +103,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             engine.dispose()
             raise
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.worker_threads
-        tasks = _start_background_work(app) if settings.background_tasks else []
+        tasks = _start_background_work(site) if settings.background_tasks else []
         # What start-up made lives as long as the app: the collector's full passes skip it.
         # (No collection first: that would walk the whole heap at every start of an app.)
         gc.freeze()
@@ -114,8 +116,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
             with contextlib.suppress(OperationalError):
-                app.state.view_counter.flush(engine)
-            app.state.brief_reads.close()
+                site.part(ViewCounter).flush(engine)
+            site.reads.close()
             engine.dispose()
 
     app = FastAPI(
@@ -126,19 +128,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url=None if settings.is_production else "/docs",
         redoc_url=None,
     )
-    app.state.settings = settings
-    app.state.secret_key = secret_key
-    app.state.engine = engine
-    app.state.brief_reads = BriefReads(engine)
-    app.state.view_counter = ViewCounter()
-    app.state.pages = load_pages(settings.content_dir)
-    app.state.crisis = load_crisis_notice(settings.content_dir)
+    site = Services(settings, secret_key, engine, BriefReads(engine))
+    app.state.services = site  # the one look-up: routes take it through app.deps
+    view_counter = site.add(ViewCounter())
+    site.add(SiteTexts.load(settings.content_dir))
+    page_cache = site.add(PageCache(read_version=lambda: read_content_version(site.engine)))
+    site.add(KeptPages())
+    site.add(SessionTouches())
+    site.add(DeskReads(site.reads))
+    site.add(LetterWriter(engine, settings))
     # Innermost, so that pages served from it still get the security headers (and a new nonce).
-    app.state.page_cache = PageCache(read_version=lambda: read_content_version(app.state.engine))
-    app.state.queue_pages = KeptPages()
-    app.state.session_touches = SessionTouches()
-    app.state.letter_writer = LetterWriter(engine, settings)
-    app.add_middleware(PageCacheMiddleware, cache=app.state.page_cache)
+    app.add_middleware(
+        PageCacheMiddleware, cache=page_cache, view_counter=view_counter, tz=settings.tz
+    )
     app.add_middleware(
         BodyLimitMiddleware,
         limits=BODY_LIMITS,
@@ -166,16 +168,16 @@ def healthz(request: Request) -> JSONResponse:
     """200 when the database answers, 503 when it does not (in a worker thread, as every route
     that uses the database)."""
     try:
-        with request.app.state.engine.connect() as connection:
+        with services(request).engine.connect() as connection:
             connection.execute(text("SELECT 1"))
     except OperationalError:
         return JSONResponse({"status": "unavailable", "database": "down"}, status_code=503)
     return JSONResponse({"status": "ok", "database": "ok"}, headers={"Cache-Control": "no-store"})
 
 
-def _start_background_work(app: FastAPI) -> list[asyncio.Task[None]]:
+def _start_background_work(site: Services) -> list[asyncio.Task[None]]:
     """Periodic work every worker does; each job is safe to run in many workers at once."""
-    engine, settings = app.state.engine, app.state.settings
+    engine, settings, view_counter = site.engine, site.settings, site.part(ViewCounter)
 
     def publish_scheduled() -> None:
         with session_scope(engine) as session:
@@ -186,7 +188,7 @@ def _start_background_work(app: FastAPI) -> list[asyncio.Task[None]]:
             run_retention(session=session, settings=settings, now=utcnow())
 
     jobs: list[tuple[str, float, Callable[[], object]]] = [
-        ("view counts", VIEW_FLUSH_SECONDS, lambda: app.state.view_counter.flush(engine)),
+        ("view counts", VIEW_FLUSH_SECONDS, lambda: view_counter.flush(engine)),
         ("mail delivery", MAIL_SECONDS, lambda: deliver_due(engine, settings)),
         ("retention", RETENTION_SECONDS, retention),
         ("scheduled publishing", PUBLISH_DUE_SECONDS, publish_scheduled),

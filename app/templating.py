@@ -9,19 +9,24 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from fastapi import Request
+from fastapi import Request, Response
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
+from app import csrf
 from app.config import project_dir
+from app.deps import services
 from app.urls import column_path, column_url
 
 TEMPLATES_DIR = project_dir() / "templates"
 STATIC_DIR = Path(__file__).resolve().parent / "static"
+# Pages for one person (a form with what they typed, a status page, anything signed in): no
+# browser history, proxy or search engine keeps them.
+PRIVATE = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex, nofollow"}
 
 
 def _site_context(request: Request) -> dict[str, Any]:
-    settings = request.app.state.settings
+    settings = services(request).settings
     return {
         "settings": settings,
         "site_name": settings.site_name,
@@ -63,3 +68,25 @@ templates.env.filters["json_script"] = json_script
 templates.env.globals["static_version"] = _static_version()
 templates.env.globals["column_path"] = column_path
 templates.env.globals["column_url"] = column_url
+
+
+def render(
+    request: Request,
+    template: str,
+    context: dict[str, Any],
+    *,
+    private: bool = True,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """A page of the site, with this browser's CSRF token for its forms. Private pages (the
+    default) are kept by nobody; public ones set their own caching headers."""
+    response = templates.TemplateResponse(
+        request,
+        template,
+        {"csrf_token": csrf.csrf_token(request), **context},
+        status_code=status_code,
+        headers={**(PRIVATE if private else {}), **(headers or {})},
+    )
+    csrf.set_csrf_cookie(request, response)
+    return response

@@ -16,8 +16,8 @@ from sqlalchemy.engine import make_url
 
 from app.config import Settings
 from app.db import make_engine, migrate, session_scope
+from app.editorial.content_import import import_content
 from app.main import create_app
-from app.publishing.content_files import import_content
 from tests.mailserver import Inbox, smtp_server
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -22,7 +22,7 @@ STAFF = {
 
 def make_staff(client: TestClient) -> None:
     """One account per role, all with PASSWORD."""
-    with session_scope(client.app.state.engine) as session:
+    with session_scope(client.app.state.services.engine) as session:
         for role, email in STAFF.items():
             create_staff(
                 session=session,
@@ -89,7 +89,7 @@ def post_answer(client: TestClient, question_id: int, action: str, **changes: st
 def newest_question(client: TestClient) -> Question:
     from sqlmodel import col, select
 
-    with Session(client.app.state.engine) as session:
+    with Session(client.app.state.services.engine) as session:
         return session.exec(select(Question).order_by(col(Question.id).desc())).first()  # type: ignore[return-value]
 
 
@@ -100,7 +100,7 @@ def letter_sent(client: TestClient, letter: str, signoff: str) -> int:
     from tests.asking import send_letter
 
     assert send_letter(client, question=letter, signoff=signoff).status_code == 303
-    with Session(client.app.state.engine) as session:
+    with Session(client.app.state.services.engine) as session:
         return max(q.id or 0 for q in session.exec(select(Question)).all())
 
 
@@ -108,7 +108,7 @@ def only_article(client: TestClient) -> Article:
     """The one article in the database, as it is stored now."""
     from sqlmodel import select
 
-    with Session(client.app.state.engine) as session:
+    with Session(client.app.state.services.engine) as session:
         article = session.exec(select(Article)).one()
         session.expunge(article)
         return article

@@ -31,7 +31,7 @@ READY = {
 
 
 def _staff(client: TestClient, email: str) -> Staff | None:
-    with Session(client.app.state.engine) as session:
+    with Session(client.app.state.services.engine) as session:
         return session.exec(select(Staff).where(Staff.email == email)).first()
 
 
@@ -108,7 +108,7 @@ def test_an_editor_cannot_manage_staff(newsroom: TestClient) -> None:
 def _publish(client: TestClient, title: str, topics: str) -> str:
     """Send a letter and publish an answer to it (signed in as an editor); its slug. Topics
     are picked from existing ones, so any that are missing are made first."""
-    with session_scope(client.app.state.engine) as session:
+    with session_scope(client.app.state.services.engine) as session:
         for name in (n.strip() for n in topics.split(",") if n.strip()):
             if session.exec(select(Topic).where(Topic.name == name)).first() is None:
                 session.add(Topic(name=name, slug=name.lower().replace(" ", "-")))
@@ -116,12 +116,12 @@ def _publish(client: TestClient, title: str, topics: str) -> str:
     qid = newest_question(client).id or 0
     response = post_answer(client, qid, "publish", title=title, topics=topics, **READY)
     assert response.status_code == 303, response.text
-    with Session(client.app.state.engine) as session:
+    with Session(client.app.state.services.engine) as session:
         return session.exec(select(Article.slug).where(Article.title == title)).one()
 
 
 def _topic_id(client: TestClient, slug: str) -> int:
-    with Session(client.app.state.engine) as session:
+    with Session(client.app.state.services.engine) as session:
         return session.exec(select(Topic.id).where(Topic.slug == slug)).one() or 0
 
 
@@ -160,7 +160,7 @@ def test_merging_topics_moves_articles_and_redirects(newsroom: TestClient) -> No
 
 
 def _article(client: TestClient) -> Article:
-    with Session(client.app.state.engine) as session:
+    with Session(client.app.state.services.engine) as session:
         return session.exec(select(Article)).one()
 
 
@@ -196,7 +196,7 @@ def test_restoring_a_revision_makes_it_current(newsroom: TestClient) -> None:
     assert newsroom.post(oldest["action"], data=data).status_code == 303
     assert _article(newsroom).answer_md == "Say no kindly.\nAgain."
     assert answer_form(newsroom, qid)["answer"] == "Say no kindly.\nAgain."
-    with Session(newsroom.app.state.engine) as session:
+    with Session(newsroom.app.state.services.engine) as session:
         saved = session.exec(select(ArticleRevision).order_by(col(ArticleRevision.id))).all()
     assert [r.version for r in saved] == [1, 2, 3]
     assert saved[2].answer_md == saved[0].answer_md != saved[1].answer_md
@@ -232,7 +232,7 @@ def test_a_hero_image_is_stored_as_webp_without_metadata(newsroom: TestClient) -
     article = _article(newsroom)
     assert article.hero_path and article.hero_path.endswith(".webp")
     assert (article.hero_width, article.hero_height) == (320, 200)
-    with Image.open(newsroom.app.state.settings.media_dir / article.hero_path) as stored:
+    with Image.open(newsroom.app.state.services.settings.media_dir / article.hero_path) as stored:
         assert stored.format == "WEBP"
         assert dict(stored.getexif()) == {}
         assert "exif" not in stored.info
@@ -264,7 +264,7 @@ def test_bad_uploads_are_refused_with_a_message(
     error = soup(response.text).select_one(".field--error")
     assert message in error.get_text()
     assert error.select_one("input#hero") is not None
-    assert list(newsroom.app.state.settings.media_dir.glob("*.webp")) == []
+    assert list(newsroom.app.state.services.settings.media_dir.glob("*.webp")) == []
 
 
 def test_an_upload_leaves_no_temporary_file_open(newsroom: TestClient) -> None:
@@ -296,7 +296,7 @@ def test_the_audit_log_shows_sign_ins_and_publications(newsroom: TestClient) -> 
 
 
 def test_the_newsletter_page_and_its_export(newsroom: TestClient) -> None:
-    with session_scope(newsroom.app.state.engine) as session:
+    with session_scope(newsroom.app.state.services.engine) as session:
         for n, status in enumerate(["confirmed", "confirmed", "pending", "unsubscribed"]):
             session.add(Subscriber(email=f"reader{n}@example.org", status=status))
     log_in(newsroom, "editor")

@@ -510,7 +510,7 @@ LETTER_WITH_DETAILS = (
 
 def test_the_letter_page_marks_details_beside_the_unmarked_original(newsroom: TestClient) -> None:
     assert send_letter(newsroom, question=LETTER_WITH_DETAILS).status_code == 303
-    with Session(newsroom.app.state.engine) as session:
+    with Session(newsroom.app.state.services.engine) as session:
         qid = session.exec(select(Question.id)).one()
     log_in(newsroom, "editor")
     doc = soup(newsroom.get(f"/admin/questions/{qid}").text)

@@ -12,8 +12,8 @@ from sqlmodel import Session
 
 from app.config import Settings
 from app.db import make_engine
+from app.editorial.content_import import parse_column
 from app.models import Article
-from app.publishing.content_files import parse_column
 from tests.conftest import CONTENT_DIR
 from tests.helpers import soup
 

@@ -39,7 +39,7 @@ def _rows(client: TestClient, query: str = "") -> list[tuple[str, str, list[str]
 
 
 def _staff_id(client: TestClient, role: str) -> int:
-    with Session(client.app.state.engine) as session:
+    with Session(client.app.state.services.engine) as session:
         return session.exec(select(Staff.id).where(Staff.email == STAFF[role])).one() or 0
 
 
@@ -49,7 +49,7 @@ def _published(client: TestClient, title: str) -> tuple[int, int]:
     assert send_letter(client, email=READER).status_code == 303
     log_in(client, "editor")
     editor = _staff_id(client, "editor")
-    with session_scope(client.app.state.engine) as session:
+    with session_scope(client.app.state.services.engine) as session:
         article = Article(slug=f"column-{len(title)}", title=title, status="published")
         session.add(article)
         session.flush()
@@ -84,7 +84,7 @@ def test_entries_read_as_sentences_with_links(newsroom: TestClient) -> None:
 
 def test_the_title_shown_is_the_columns_current_one(newsroom: TestClient) -> None:
     _, article_id = _published(newsroom, "A first title")
-    with session_scope(newsroom.app.state.engine) as session:
+    with session_scope(newsroom.app.state.services.engine) as session:
         article = session.get(Article, article_id)
         assert article is not None
         article.title = "A better title"
@@ -115,7 +115,7 @@ def test_filters_by_person_and_by_action_with_readable_names(newsroom: TestClien
 
 def test_unknown_actions_and_vanished_targets_still_read_sensibly(newsroom: TestClient) -> None:
     editor = _staff_id(newsroom, "editor")
-    with session_scope(newsroom.app.state.engine) as session:
+    with session_scope(newsroom.app.state.services.engine) as session:
         audit.record(session=session, action="resource.archive", staff_id=editor)
         audit.record(session=session, action="article.publish", target="article:999", detail="Old")
         audit.record(session=session, action="login.failed", detail="unknown account")
@@ -161,7 +161,7 @@ def test_odd_filters_are_refused_or_ignored(newsroom: TestClient, query: str) ->
 
 def test_one_query_per_kind_of_target_however_many_rows(newsroom: TestClient) -> None:
     editor = _staff_id(newsroom, "editor")
-    with session_scope(newsroom.app.state.engine) as session:
+    with session_scope(newsroom.app.state.services.engine) as session:
         for n in range(40):
             session.add(
                 Question(
@@ -181,7 +181,7 @@ def test_one_query_per_kind_of_target_however_many_rows(newsroom: TestClient) ->
             )
     log_in(newsroom, "editor")
     statements: list[str] = []
-    engine = newsroom.app.state.engine
+    engine = newsroom.app.state.services.engine
 
     def count(*args: object) -> None:
         statements.append(str(args[2]))
@@ -212,7 +212,7 @@ def test_every_action_the_code_records_has_a_sentence() -> None:
 
 def test_a_readers_contact_never_reaches_the_log(newsroom: TestClient) -> None:
     assert send_letter(newsroom, email=READER).status_code == 303
-    with Session(newsroom.app.state.engine) as session:
+    with Session(newsroom.app.state.services.engine) as session:
         assert session.exec(select(QuestionContact)).first() is not None
         details = " ".join(e.detail + e.target for e in session.exec(select(AuditEntry)).all())
     assert READER not in details

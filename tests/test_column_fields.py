@@ -7,8 +7,8 @@ from dataclasses import replace
 
 from starlette.datastructures import FormData
 
+from app.column_fields import FIELDS, PUBLIC_FIELDS, STORED_FIELDS, ArticleFields
 from app.editorial import guard
-from app.editorial.column_fields import FIELDS, PUBLIC_FIELDS, STORED_FIELDS, ArticleFields
 from app.editorial.forms import read_article_form, read_topics
 from app.models import Article, ArticleRevision
 from app.urls import column_path, column_url

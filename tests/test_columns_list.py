@@ -19,14 +19,14 @@ START = datetime(2025, 1, 1, 9, 0, tzinfo=UTC)
 
 
 def _staff_id(client: TestClient, role: str) -> int:
-    with Session(client.app.state.engine) as session:
+    with Session(client.app.state.services.engine) as session:
         return session.exec(select(Staff.id).where(Staff.email == STAFF[role])).one() or 0
 
 
 def _add_columns(client: TestClient, count: int, **fields: object) -> list[int]:
     """`count` columns, one a day from START (published, unless told), ids in that order."""
     ids = []
-    with session_scope(client.app.state.engine) as session:
+    with session_scope(client.app.state.services.engine) as session:
         for n in range(count):
             day = START + timedelta(days=n)
             values: dict[str, object] = {
@@ -46,7 +46,7 @@ def _add_columns(client: TestClient, count: int, **fields: object) -> list[int]:
 
 
 def _topic(client: TestClient, name: str, article_ids: list[int]) -> None:
-    with session_scope(client.app.state.engine) as session:
+    with session_scope(client.app.state.services.engine) as session:
         topic = Topic(name=name, slug=name.lower())
         session.add(topic)
         session.flush()
@@ -55,7 +55,7 @@ def _topic(client: TestClient, name: str, article_ids: list[int]) -> None:
 
 
 def _views(client: TestClient, counts: dict[int, list[int]]) -> None:
-    with session_scope(client.app.state.engine) as session:
+    with session_scope(client.app.state.services.engine) as session:
         for article_id, per_day in counts.items():
             for n, views in enumerate(per_day):
                 day = date(2026, 1, 1) + timedelta(days=n)
@@ -132,7 +132,7 @@ def test_search_finds_titles_and_summaries_whatever_the_case(newsroom: TestClien
 def test_each_order(newsroom: TestClient) -> None:
     a, b, c = _add_columns(newsroom, 3)
     _add_columns(newsroom, 1, status="draft", published_at=None, created_at=START, slug="d")
-    with session_scope(newsroom.app.state.engine) as session:
+    with session_scope(newsroom.app.state.services.engine) as session:
         first = session.get(Article, a)
         assert first is not None
         first.title, first.updated_at = "zebra crossing", START + timedelta(days=90)
@@ -157,7 +157,7 @@ def test_paging_walks_every_column_once_in_order(newsroom: TestClient, sort: str
     ids = _add_columns(newsroom, 120)
     # Ties on every sort value, so the pages must fall back on the id.
     _views(newsroom, {i: [i % 7] for i in ids})
-    with session_scope(newsroom.app.state.engine) as session:
+    with session_scope(newsroom.app.state.services.engine) as session:
         for article in session.exec(select(Article)).all():
             article.updated_at = START + timedelta(days=(article.id or 0) % 5)
             session.add(article)

@@ -15,11 +15,11 @@ from sqlmodel import Session, select
 
 from app import cli
 from app.config import Settings
-from app.db import make_engine
+from app.db import make_engine, schema
 from app.editorial.articles import article_topic_names
+from app.editorial.content_import import parse_column
 from app.main import create_app
 from app.models import Article, Resource
-from app.publishing.content_files import parse_column
 from tests.conftest import CONTENT_DIR, DatabaseFactory, make_settings
 from tests.helpers import soup, write_column
 
@@ -58,7 +58,7 @@ def consult(
         return engines[-1]
 
     # Engines a command leaves open (when it crashes) are closed after the test.
-    monkeypatch.setattr(cli, "make_engine", tracked_engine)
+    monkeypatch.setattr(schema, "make_engine", tracked_engine)
 
     def run(url: str, var_dir: Path, *args: str, content_dir: Path = CONTENT_DIR) -> Run:
         monkeypatch.setenv("CONSULT_DATABASE_URL", url)

@@ -58,7 +58,7 @@ def _article(client: TestClient) -> Article:
 
 
 def _autosaves(client: TestClient) -> list[ArticleRevision]:
-    with Session(client.app.state.engine) as session:
+    with Session(client.app.state.services.engine) as session:
         rows = session.exec(
             select(ArticleRevision).where(col(ArticleRevision.kind) == "autosave")
         ).all()

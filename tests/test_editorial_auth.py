@@ -62,7 +62,7 @@ def test_signing_in_sets_a_private_cookie_and_opens_the_queue(newsroom: TestClie
     queue = newsroom.get("/admin/queue")
     assert queue.status_code == 200 and queue.headers["cache-control"] == "no-store"
     assert soup(queue.text).find("h1").get_text(strip=True) == "Letters"
-    with Session(newsroom.app.state.engine) as session:
+    with Session(newsroom.app.state.services.engine) as session:
         [row] = session.exec(select(StaffSession)).all()
     assert row.id_hash not in cookie  # only a hash of the id is stored
 
@@ -108,7 +108,7 @@ def test_an_unknown_email_gets_the_same_answer_as_a_wrong_password(newsroom: Tes
 def test_logins_are_audited(newsroom: TestClient) -> None:
     log_in(newsroom, "editor", password="wrong-password-here")
     log_in(newsroom, "editor")
-    with Session(newsroom.app.state.engine) as session:
+    with Session(newsroom.app.state.services.engine) as session:
         actions = session.exec(select(AuditEntry.action).order_by(col(AuditEntry.id))).all()
     assert [a for a in actions if a.startswith("login")] == ["login.failed", "login.succeeded"]
 
@@ -141,7 +141,7 @@ def test_password_rules(password: str, ok: bool) -> None:
 def test_users_create_from_the_command_line(
     newsroom: TestClient, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    settings = newsroom.app.state.settings
+    settings = newsroom.app.state.services.settings
     monkeypatch.setenv("CONSULT_DATABASE_URL", settings.database_url)
     monkeypatch.setenv("CONSULT_VAR_DIR", str(settings.var_dir))
     monkeypatch.setattr("sys.stdin", __import__("io").StringIO("orchard lantern velvet\n"))
@@ -152,7 +152,7 @@ def test_users_create_from_the_command_line(
         == 0
     )
     assert "created columnist new.person@example.org" in capsys.readouterr().out
-    with Session(newsroom.app.state.engine) as session:
+    with Session(newsroom.app.state.services.engine) as session:
         staff = session.exec(select(Staff).where(Staff.email == "new.person@example.org")).one()
     assert staff.password_hash.startswith("$argon2id$")
     assert log_in(newsroom, "new.person@example.org", "orchard lantern velvet").status_code == 303
@@ -162,13 +162,13 @@ def test_old_hashes_are_upgraded_at_login(newsroom: TestClient) -> None:
     from argon2 import PasswordHasher
 
     weak = PasswordHasher(time_cost=1, memory_cost=8192).hash(PASSWORD)
-    with Session(newsroom.app.state.engine) as session:
+    with Session(newsroom.app.state.services.engine) as session:
         staff = session.exec(select(Staff).where(Staff.email == STAFF["editor"])).one()
         staff.password_hash = weak
         session.add(staff)
         session.commit()
     assert log_in(newsroom, "editor").status_code == 303
-    with Session(newsroom.app.state.engine) as session:
+    with Session(newsroom.app.state.services.engine) as session:
         upgraded = session.exec(select(Staff).where(Staff.email == STAFF["editor"])).one()
     assert upgraded.password_hash != weak and not hasher.check_needs_rehash(upgraded.password_hash)
 
@@ -176,7 +176,7 @@ def test_old_hashes_are_upgraded_at_login(newsroom: TestClient) -> None:
 def _age_sessions(
     client: TestClient, *, idle: timedelta = timedelta(0), absolute: timedelta = timedelta(0)
 ) -> None:
-    with Session(client.app.state.engine) as session:
+    with Session(client.app.state.services.engine) as session:
         for row in session.exec(select(StaffSession)).all():
             row.last_seen_at -= idle
             row.expires_at -= absolute
@@ -212,14 +212,14 @@ def test_pages_arriving_together_on_a_stale_session_write_its_time_once(
         pages = list(pool.map(lambda _: newsroom.get("/admin/queue"), range(6)))
     assert [page.status_code for page in pages] == [200] * 6
     assert len(written) == 1
-    with Session(newsroom.app.state.engine) as session:
+    with Session(newsroom.app.state.services.engine) as session:
         seen = session.exec(select(StaffSession)).one().last_seen_at
     assert utcnow() - (seen if seen.tzinfo else seen.replace(tzinfo=UTC)) < timedelta(seconds=30)
 
 
 def test_a_session_ends_after_12_hours_however_busy(newsroom: TestClient) -> None:
     log_in(newsroom, "editor")
-    with Session(newsroom.app.state.engine) as session:
+    with Session(newsroom.app.state.services.engine) as session:
         row = session.exec(select(StaffSession)).one()
         assert row.expires_at - row.created_at == timedelta(hours=12)
     _age_sessions(newsroom, absolute=timedelta(hours=12, seconds=1))
@@ -255,13 +255,13 @@ def test_an_account_switched_off_in_the_database_is_signed_out_at_once(
     """The session is checked against the account on every page, not only at sign-in."""
     log_in(newsroom, "editor")
     assert newsroom.get("/admin/queue").status_code == 200
-    with Session(newsroom.app.state.engine) as session:
+    with Session(newsroom.app.state.services.engine) as session:
         editor = session.exec(select(Staff).where(Staff.email == STAFF["editor"])).one()
         editor.role = "columnist"
         session.add(editor)
         session.commit()
     assert not soup(newsroom.get("/admin/queue").text).select("input[name=ids]")
-    with Session(newsroom.app.state.engine) as session:
+    with Session(newsroom.app.state.services.engine) as session:
         editor = session.exec(select(Staff).where(Staff.email == STAFF["editor"])).one()
         editor.active = False
         session.add(editor)
@@ -274,7 +274,7 @@ def test_an_account_switched_off_in_the_database_is_signed_out_at_once(
 def test_every_request_gives_its_connections_back(newsroom: TestClient) -> None:
     """Sessions are closed after the response, whatever the page did with them."""
     log_in(newsroom, "editor")
-    pool = newsroom.app.state.engine.pool
+    pool = newsroom.app.state.services.engine.pool
     for path in ("/admin/queue", "/admin/queue?state=all", "/", "/ask", "/admin/staff"):
         newsroom.get(path)
         assert pool.checkedout() == 0, path
@@ -286,7 +286,8 @@ def test_a_request_session_closes_while_every_route_thread_waits(database_url: s
     """Routes waiting for a connection hold every worker thread; the connection they wait for
     comes back from a request that has finished, so giving it back must not need one."""
     engine = make_engine(database_url)
-    request = SimpleNamespace(app=SimpleNamespace(state=SimpleNamespace(engine=engine)))
+    site = SimpleNamespace(services=SimpleNamespace(engine=engine))
+    request = SimpleNamespace(app=SimpleNamespace(state=site))
 
     async def scenario() -> int:
         threads = to_thread.current_default_thread_limiter()

@@ -64,12 +64,12 @@ def desk(database_url: str, tmp_path: Path, smtp: tuple[Inbox, int]) -> Iterator
 
 def _letter(client: TestClient) -> int:
     send_letter(client, question=ORIGINAL, email=READER, signoff="Group Worker")
-    with Session(client.app.state.engine) as session:
+    with Session(client.app.state.services.engine) as session:
         return session.exec(select(Question)).one().id or 0
 
 
 def _article(client: TestClient) -> Article | None:
-    with Session(client.app.state.engine) as session:
+    with Session(client.app.state.services.engine) as session:
         return session.exec(select(Article)).first()
 
 
@@ -106,7 +106,7 @@ def test_from_letter_to_published_column(desk: TestClient, smtp: tuple[Inbox, in
     assert path in desk.get("/search?q=whirligigs").text
     page = desk.get(path).text
     assert "rang me late at night" in page and "Sarah" not in page and "07700" not in page
-    with Session(desk.app.state.engine) as session:
+    with Session(desk.app.state.services.engine) as session:
         question = session.get(Question, qid)
         assert question.status == "published" and question.article_id == article.id
         assert session.get(QuestionContact, qid) is None  # the address is gone
@@ -122,14 +122,14 @@ def test_the_reader_is_told_and_their_status_page_links_the_column(
     article = _article(desk)
     status = soup(desk.get(location).text)
     assert status.select_one(f'a[href="/columns/{article.slug}"]') is not None
-    deliver_due(desk.app.state.engine, desk.app.state.settings)
+    deliver_due(desk.app.state.services.engine, desk.app.state.services.settings)
     mails = smtp[0].to(READER)
     assert len(mails) == 2  # the receipt, then the answer
     assert f"/columns/{article.slug}" in text_of(mails[-1])
 
 
 def _letter_id(client: TestClient) -> int:
-    with Session(client.app.state.engine) as session:
+    with Session(client.app.state.services.engine) as session:
         return max(q.id or 0 for q in session.exec(select(Question)).all())
 
 
@@ -151,11 +151,11 @@ def test_a_columnist_submits_for_review_and_an_editor_schedules(
     article = _article(desk)
     assert article.status == "scheduled" and article.publish_at is not None
     assert f"/columns/{article.slug}" not in desk.get("/").text
-    settings = desk.app.state.settings
+    settings = desk.app.state.services.settings
     monkeypatch.setenv("CONSULT_DATABASE_URL", settings.database_url)
     monkeypatch.setenv("CONSULT_VAR_DIR", str(settings.var_dir))
     assert main(["publish-due"]) == 0 and "published 0" in capsys.readouterr().out
-    with Session(desk.app.state.engine) as session:
+    with Session(desk.app.state.services.engine) as session:
         due = session.get(Article, article.id)
         due.publish_at = datetime.now(UTC) - timedelta(minutes=1)
         session.add(due)
@@ -194,7 +194,7 @@ def test_two_editors_publishing_at_once_exactly_one_succeeds(desk: TestClient) -
     for thread in threads:
         thread.join()
     assert sorted(results) == [303, 409]
-    with Session(desk.app.state.engine) as session:
+    with Session(desk.app.state.services.engine) as session:
         published = session.exec(
             select(AuditEntry).where(AuditEntry.action == "article.publish")
         ).all()

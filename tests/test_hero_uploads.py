@@ -71,7 +71,7 @@ def _kept(page: str) -> str:
 
 
 def _stored_hero(client: TestClient, column: int) -> str:
-    with Session(client.app.state.engine) as session:
+    with Session(client.app.state.services.engine) as session:
         article = session.get(Article, column)
         assert article is not None
         return article.hero_path or ""
@@ -85,7 +85,7 @@ def _upload(client: TestClient, column: int, **changes: str) -> tuple[Response, 
     )
     name = _stored_hero(client, column) if answered.status_code == 303 else _kept(answered.text)
     assert name and name.endswith(".webp")
-    assert (client.app.state.settings.media_dir / name).is_file()
+    assert (client.app.state.services.settings.media_dir / name).is_file()
     return answered, name
 
 
@@ -141,7 +141,7 @@ def test_an_image_survives_a_save_refused_as_stale(desk: TestClient) -> None:
     stale = _post(desk, column, {**_values(opened), "hero_alt": "An orange card"}, png())
     assert stale.status_code == 409
     name = _kept(stale.text)
-    assert name and (desk.app.state.settings.media_dir / name).is_file()
+    assert name and (desk.app.state.services.settings.media_dir / name).is_file()
     assert _stored_hero(desk, column) == ""
     assert _save_from(desk, column, stale.text).status_code == 303  # the newer version
     assert _stored_hero(desk, column) == name

@@ -15,8 +15,8 @@ from sqlmodel import Session, col, select
 
 from app.models import Question, RateEvent, utcnow
 from app.ratelimit import RateLimited
-from app.submissions import service
-from app.submissions.service import LetterWriter, PendingLetter, Submitted
+from app.submissions import letter_writer, service
+from app.submissions.letter_writer import LetterWriter, PendingLetter, Submitted
 from app.submissions.validation import LetterInput
 from tests.asking import LETTER
 
@@ -24,7 +24,7 @@ from tests.asking import LETTER
 def _pending(
     client: TestClient, n: int, *, key: str | None = None, sender: str = ""
 ) -> PendingLetter:
-    secret = client.app.state.secret_key
+    secret = client.app.state.services.secret_key
     key = key or service.new_submission_key()
     token = service.status_token(secret, key)
     letter = LetterInput(
@@ -71,17 +71,17 @@ def _all_at_once(
 def _commits(client: TestClient) -> list[int]:
     seen: list[int] = []
     listener: Callable[[Any], None] = lambda _connection: seen.append(1)  # noqa: E731
-    event.listen(client.app.state.engine, "commit", listener)
+    event.listen(client.app.state.services.engine, "commit", listener)
     return seen
 
 
 def _stored(client: TestClient) -> list[str]:
-    with Session(client.app.state.engine) as session:
+    with Session(client.app.state.services.engine) as session:
         return list(session.exec(select(Question.signoff).order_by(col(Question.id))).all())
 
 
 def test_letters_that_arrive_together_share_one_commit(asking: TestClient) -> None:
-    writer = LetterWriter(asking.app.state.engine, asking.app.state.settings)
+    writer = LetterWriter(asking.app.state.services.engine, asking.app.state.services.settings)
     commits = _commits(asking)
     outcomes = _all_at_once(writer, [_pending(asking, n) for n in range(8)])
     assert all(isinstance(o, Submitted) and not o.duplicate for o in outcomes), outcomes
@@ -91,8 +91,8 @@ def test_letters_that_arrive_together_share_one_commit(asking: TestClient) -> No
 
 
 def test_a_letter_over_its_allowance_is_refused_alone(asking: TestClient) -> None:
-    asking.app.state.settings.submissions_per_hour = 2
-    writer = LetterWriter(asking.app.state.engine, asking.app.state.settings)
+    asking.app.state.services.settings.submissions_per_hour = 2
+    writer = LetterWriter(asking.app.state.services.engine, asking.app.state.services.settings)
     letters = [_pending(asking, n, sender="one-reader") for n in range(3)]
     letters.append(_pending(asking, 3, sender="another-reader"))
     outcomes = _all_at_once(writer, letters)
@@ -101,12 +101,12 @@ def test_a_letter_over_its_allowance_is_refused_alone(asking: TestClient) -> Non
     assert sum(isinstance(o, Submitted) for o in outcomes) == 3
     assert len(_stored(asking)) == 3
     assert "Reader 3" in _stored(asking)
-    with Session(asking.app.state.engine) as session:
+    with Session(asking.app.state.services.engine) as session:
         assert len(session.exec(select(RateEvent)).all()) == 3
 
 
 def test_the_same_form_twice_in_one_batch_is_one_letter(asking: TestClient) -> None:
-    writer = LetterWriter(asking.app.state.engine, asking.app.state.settings)
+    writer = LetterWriter(asking.app.state.services.engine, asking.app.state.services.settings)
     first, second = _pending(asking, 1, key="same-key"), _pending(asking, 1, key="same-key")
     outcomes = _all_at_once(writer, [first, second, _pending(asking, 2)])
     assert len(_stored(asking)) == 2
@@ -118,26 +118,26 @@ def test_the_same_form_twice_in_one_batch_is_one_letter(asking: TestClient) -> N
 
 def _failing_at_reader_2(monkeypatch: pytest.MonkeyPatch, error: Exception) -> None:
     """From now on, writing the letter signed "Reader 2" fails with `error`, after its rows."""
-    real = service.index_question
+    real = letter_writer.index_question
 
     def failing(session: Session, question: Question, **kwargs: Any) -> None:
         real(session, question, **kwargs)
         if question.signoff == "Reader 2":
             raise error
 
-    monkeypatch.setattr(service, "index_question", failing)
+    monkeypatch.setattr(letter_writer, "index_question", failing)
 
 
 def test_when_the_commit_fails_no_letter_is_acknowledged(
     asking: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = service.index_question
+    real = letter_writer.index_question
     _failing_at_reader_2(monkeypatch, OperationalError("INSERT", None, OSError("disk I/O")))
-    writer = LetterWriter(asking.app.state.engine, asking.app.state.settings)
+    writer = LetterWriter(asking.app.state.services.engine, asking.app.state.services.settings)
     outcomes = _all_at_once(writer, [_pending(asking, n) for n in range(4)])
     assert all(isinstance(o, OperationalError) for o in outcomes), outcomes
     assert _stored(asking) == []
-    monkeypatch.setattr(service, "index_question", real)
+    monkeypatch.setattr(letter_writer, "index_question", real)
     assert isinstance(writer.write(_pending(asking, 9)), Submitted)
     assert _stored(asking) == ["Reader 9"]
 
@@ -146,7 +146,7 @@ def test_a_letter_the_database_cannot_take_fails_alone(
     asking: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _failing_at_reader_2(monkeypatch, DataError("INSERT", None, ValueError("value too long")))
-    writer = LetterWriter(asking.app.state.engine, asking.app.state.settings)
+    writer = LetterWriter(asking.app.state.services.engine, asking.app.state.services.settings)
     outcomes = _all_at_once(writer, [_pending(asking, n) for n in range(4)])
     assert isinstance(outcomes[2], DataError)
     assert sum(isinstance(o, Submitted) for o in outcomes) == 3

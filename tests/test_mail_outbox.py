@@ -31,7 +31,7 @@ def mailing(database_url: str, tmp_path: Path, smtp: tuple[Inbox, int]) -> Itera
 
 
 def _outbox(client: TestClient) -> list[OutboxMessage]:
-    with Session(client.app.state.engine) as session:
+    with Session(client.app.state.services.engine) as session:
         return list(session.exec(select(OutboxMessage)).all())
 
 
@@ -43,14 +43,16 @@ def test_the_receipt_reaches_smtp_with_the_link_and_without_the_letter(
     [queued] = _outbox(mailing)
     assert queued.status == "pending" and queued.kind == "receipt"
     app = mailing.app
-    assert deliver_due(app.state.engine, app.state.settings) == 1
+    assert deliver_due(app.state.services.engine, app.state.services.settings) == 1
     [message] = inbox.to(READER)
     body = text_of(message)
     assert "http://testserver" + location in body
     assert "keeps asking to meet" not in body  # the letter itself is never mailed
     [sent] = _outbox(mailing)
     assert sent.status == "sent" and sent.to_address == ""  # the address is not kept
-    assert deliver_due(app.state.engine, app.state.settings) == 0  # sent exactly once
+    assert (
+        deliver_due(app.state.services.engine, app.state.services.settings) == 0
+    )  # sent exactly once
 
 
 def test_no_email_no_mail(mailing: TestClient, smtp: tuple[Inbox, int]) -> None:
@@ -69,7 +71,7 @@ def test_an_smtp_outage_never_fails_a_letter_and_mail_goes_out_later(
     )
     with TestClient(create_app(settings), follow_redirects=False) as client:
         assert send_letter(client, email=READER).status_code == 303
-        engine = client.app.state.engine
+        engine = client.app.state.services.engine
         assert deliver_due(engine, settings) == 0
         [waiting] = _outbox(client)
         assert waiting.status == "pending" and waiting.attempts == 1
@@ -89,7 +91,7 @@ def test_without_smtp_mail_lands_in_the_maildir(database_url: str, tmp_path: Pat
     settings = make_settings(database_url, tmp_path / "var", form_min_seconds=0)
     with TestClient(create_app(settings), follow_redirects=False) as client:
         location = send_letter(client, email=READER).headers["location"]
-        assert deliver_due(client.app.state.engine, settings) == 1
+        assert deliver_due(client.app.state.services.engine, settings) == 1
     files = list((tmp_path / "var" / "mail" / "new").iterdir())
     assert len(files) == 1
     assert location in files[0].read_text()
@@ -105,7 +107,7 @@ def test_a_mail_gets_an_html_part_only_when_its_template_has_one(
         "signoff": "Kept Waiting",
         "site_name": "Ethics Consult",
     }
-    with Session(app.state.engine) as session:
+    with Session(app.state.services.engine) as session:
         queued = queue_templated(
             session=session,
             kind=template,
@@ -117,4 +119,4 @@ def test_a_mail_gets_an_html_part_only_when_its_template_has_one(
         assert queued.body_text.strip()
         assert (queued.body_html is not None) is has_html
         session.rollback()
-    app.state.engine.dispose()
+    app.state.services.engine.dispose()

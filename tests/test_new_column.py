@@ -58,7 +58,7 @@ def test_a_columnist_creates_a_draft_and_lands_on_its_page(office: TestClient) -
     log_in(office, "columnist")
     made = _create(office, action="save")
     assert made.status_code == 303  # type: ignore[attr-defined]
-    with Session(office.app.state.engine) as session:
+    with Session(office.app.state.services.engine) as session:
         article = session.exec(select(Article)).one()
         assert (article.title, article.status) == (COLUMN["title"], "draft")
         assert session.exec(select(Question)).first() is None
@@ -75,7 +75,7 @@ def test_a_columnist_may_not_publish_a_new_column(office: TestClient) -> None:
     log_in(office, "columnist")
     refused = _create(office, action="publish", anonymisation_reviewed="1")
     assert refused.status_code == 403  # type: ignore[attr-defined]
-    with Session(office.app.state.engine) as session:
+    with Session(office.app.state.services.engine) as session:
         assert session.exec(select(Article)).first() is None
 
 
@@ -95,5 +95,5 @@ def test_a_new_column_without_a_title_is_refused_with_what_was_typed(office: Tes
     assert page.select_one("#title-error") is not None
     assert page.find("textarea", attrs={"name": "answer"}).get_text() == COLUMN["answer"]
     assert page.select_one("form.answer-form")["action"] == "/admin/columns/new"
-    with Session(office.app.state.engine) as session:
+    with Session(office.app.state.services.engine) as session:
         assert session.exec(select(Article)).first() is None

@@ -53,11 +53,11 @@ def sign_up(
 
 
 def deliver(client: TestClient) -> int:
-    return deliver_due(client.app.state.engine, client.app.state.settings)
+    return deliver_due(client.app.state.services.engine, client.app.state.services.settings)
 
 
 def publish(client: TestClient, slug: str, hours_ago: float = 1) -> None:
-    with session_scope(client.app.state.engine) as session:
+    with session_scope(client.app.state.services.engine) as session:
         session.add(
             Article(
                 slug=slug,
@@ -74,12 +74,12 @@ def links(message: EmailMessage, path: str) -> set[str]:
 
 
 def subscriber(client: TestClient, email: str = READER) -> Subscriber:
-    with Session(client.app.state.engine) as session:
+    with Session(client.app.state.services.engine) as session:
         return session.exec(select(Subscriber).where(Subscriber.email == email)).one()
 
 
 def rows(client: TestClient, model: type) -> list:  # type: ignore[type-arg]
-    with Session(client.app.state.engine) as session:
+    with Session(client.app.state.services.engine) as session:
         return list(session.exec(select(model)).all())
 
 
@@ -92,14 +92,14 @@ def confirmed_reader(client: TestClient, inbox: Inbox, email: str = READER) -> N
 
 
 def queue_digest(client: TestClient) -> Digest | None:
-    with session_scope(client.app.state.engine) as session:
+    with session_scope(client.app.state.services.engine) as session:
         return service.send_digest(
-            session=session, settings=client.app.state.settings, now=utcnow()
+            session=session, settings=client.app.state.services.settings, now=utcnow()
         )
 
 
 def run_send(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> int:
-    settings = client.app.state.settings
+    settings = client.app.state.services.settings
     for name, value in {
         "DATABASE_URL": settings.database_url,
         "VAR_DIR": str(settings.var_dir),
@@ -196,7 +196,7 @@ def test_a_crash_halfway_queues_nothing_and_the_retry_mails_each_reader_once(
 def test_every_address_gets_the_same_answer(
     newsletter: TestClient, smtp: tuple[Inbox, int]
 ) -> None:
-    with session_scope(newsletter.app.state.engine) as session:
+    with session_scope(newsletter.app.state.services.engine) as session:
         for status in ("pending", "confirmed", "unsubscribed"):
             session.add(Subscriber(email=f"{status}@example.org", status=status))
     answers = set()
@@ -215,7 +215,7 @@ def test_expired_and_forged_confirmation_links(
     newsletter: TestClient, smtp: tuple[Inbox, int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     sign_up(newsletter, READER)
-    secret, reader_id = newsletter.app.state.secret_key, subscriber(newsletter).id
+    secret, reader_id = newsletter.app.state.services.secret_key, subscriber(newsletter).id
     with monkeypatch.context() as past:
         past.setattr("itsdangerous.timed.time.time", lambda: utcnow().timestamp() - 49 * 3600)
         old = tokens.confirm_token(secret, reader_id)
@@ -226,7 +226,7 @@ def test_expired_and_forged_confirmation_links(
     assert newsletter.get(f"/newsletter/confirm/{forged}").status_code == 400
     assert subscriber(newsletter).status == "pending"
     fresh = tokens.confirm_token(secret, reader_id)
-    with session_scope(newsletter.app.state.engine) as session:
+    with session_scope(newsletter.app.state.services.engine) as session:
         service.unsubscribe(session=session, subscriber=subscriber(newsletter), now=utcnow())
     assert newsletter.get(f"/newsletter/confirm/{fresh}").status_code == 400  # no rejoining
     assert subscriber(newsletter).status == "unsubscribed"
@@ -241,7 +241,7 @@ def test_the_public_box_is_identical_for_everyone_and_its_token_works_for_48_hou
     box = soup(first.text).select_one(".newsletter-box")
     assert box is not None and box.select_one("label[for=newsletter-email]").text == "Email address"
     assert soup(newsletter.get("/columns/with-a-box").text).select_one(".newsletter-box form")
-    secret, now = newsletter.app.state.secret_key, utcnow()
+    secret, now = newsletter.app.state.services.secret_key, utcnow()
     assert sign_up(newsletter, READER, box_token(newsletter)).status_code == 303
     day_old = sign_up(
         newsletter, READER, tokens.public_form_token(secret, now - timedelta(hours=47))
@@ -271,7 +271,7 @@ def test_bad_input_keeps_the_address_and_says_why(newsletter: TestClient) -> Non
 
 
 def test_sign_ups_are_rate_limited_per_client(newsletter: TestClient) -> None:
-    for n in range(newsletter.app.state.settings.submissions_per_hour):
+    for n in range(newsletter.app.state.services.settings.submissions_per_hour):
         assert sign_up(newsletter, f"reader{n}@example.org").status_code == 303
     limited = sign_up(newsletter, "one.too.many@example.org")
     assert limited.status_code == 429 and int(limited.headers["retry-after"]) > 0
@@ -284,7 +284,9 @@ def test_unsubscribe_page_has_a_button_and_stops_mail_already_queued(
     confirmed_reader(newsletter, smtp[0])
     publish(newsletter, "queued-not-sent")
     queue_digest(newsletter)
-    token = tokens.unsubscribe_token(newsletter.app.state.secret_key, subscriber(newsletter).id)
+    token = tokens.unsubscribe_token(
+        newsletter.app.state.services.secret_key, subscriber(newsletter).id
+    )
     url = f"{BASE}/newsletter/unsubscribe/{token}"
     form = soup(newsletter.get(url).text).select_one("form.newsletter-unsubscribe")
     assert form["action"] == url.removeprefix(BASE) and form.button.text == "Unsubscribe"
@@ -302,7 +304,7 @@ def test_editors_see_counts_history_and_admins_the_csv_but_the_public_never_the_
     publish(newsletter, "counted")
     made = queue_digest(newsletter)
     assert made is not None
-    with Session(newsletter.app.state.engine) as session:
+    with Session(newsletter.app.state.services.engine) as session:
         counts = service.subscriber_counts(session=session)
         assert counts == {"pending": 1, "confirmed": 2, "unsubscribed": 0}
         assert [d.id for d in service.digest_history(session=session)] == [made.id]

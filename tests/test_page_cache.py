@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC
 from typing import Any
 
 import anyio
@@ -20,6 +21,7 @@ from app.models import Article, ArticleView
 from app.publishing import routes, service
 from app.publishing.cache import CachedPage, PageCache
 from app.publishing.http import PageCacheMiddleware, cacheable
+from app.publishing.popularity import ViewCounter
 from tests.helpers import soup
 
 ARTICLE = "/columns/the-client-who-would-not-leave"
@@ -39,7 +41,7 @@ def _no_rendering(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def _edit_behind_the_apps_back(site: TestClient, title: str) -> None:
     """What another worker's edit looks like from here: new rows and a new content version."""
-    with site.app.state.engine.begin() as connection:
+    with site.app.state.services.engine.begin() as connection:
         connection.execute(
             text("UPDATE article SET title = :t WHERE slug = :s"), {"t": title, "s": SLUG}
         )
@@ -83,8 +85,8 @@ def test_if_none_match_is_answered_from_the_cache_and_still_counts_a_view(
     assert answer.content == b""
     assert answer.headers["etag"] == etag
     assert site.get(ARTICLE, headers={"If-None-Match": '"stale"'}).status_code == 200
-    site.app.state.view_counter.flush(site.app.state.engine)
-    with Session(site.app.state.engine) as session:
+    site.app.state.services.part(ViewCounter).flush(site.app.state.services.engine)
+    with Session(site.app.state.services.engine) as session:
         views = session.exec(
             select(func.sum(ArticleView.views))
             .join(Article, col(Article.id) == ArticleView.article_id)
@@ -94,7 +96,7 @@ def test_if_none_match_is_answered_from_the_cache_and_still_counts_a_view(
 
 
 def test_a_change_from_another_worker_shows_once_the_version_is_read(site: TestClient) -> None:
-    cache: PageCache = site.app.state.page_cache
+    cache: PageCache = site.app.state.services.part(PageCache)
     assert _title(site.get(ARTICLE)) == "The client who would not leave my office"
     cache.check_every = 3600  # this worker will not look at the version for an hour
     site.get(ARTICLE)
@@ -108,10 +110,10 @@ def test_a_change_from_another_worker_shows_once_the_version_is_read(site: TestC
 def test_a_published_edit_from_this_process_shows_on_the_next_request(
     site: TestClient,
 ) -> None:
-    site.app.state.page_cache.check_every = 3600
+    site.app.state.services.part(PageCache).check_every = 3600
     before = site.get("/")
     assert before.status_code == 200 and _title(site.get(ARTICLE)).startswith("The client")
-    with session_scope(site.app.state.engine) as session:
+    with session_scope(site.app.state.services.engine) as session:
         article = session.exec(select(Article).where(Article.slug == SLUG)).one()
         article.title = "An edit published a moment ago"
         session.add(article)
@@ -122,7 +124,7 @@ def test_a_published_edit_from_this_process_shows_on_the_next_request(
 
 
 def test_private_pages_errors_and_cookie_setting_pages_are_not_kept(site: TestClient) -> None:
-    cache: PageCache = site.app.state.page_cache
+    cache: PageCache = site.app.state.services.part(PageCache)
     for path in ("/ask", "/admin/login", "/newsletter", "/columns/no-such-column", "/healthz"):
         site.get(path)
     assert len(cache) == 0
@@ -133,7 +135,7 @@ def test_private_pages_errors_and_cookie_setting_pages_are_not_kept(site: TestCl
 def test_search_results_are_kept_on_their_own_shelf_and_served_whole(
     site: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    cache: PageCache = site.app.state.page_cache
+    cache: PageCache = site.app.state.services.part(PageCache)
     first = site.get("/search?q=client")
     assert first.status_code == 200 and "would not leave" in first.text
     assert (cache.count("searches"), cache.count("pages")) == (1, 0)
@@ -163,7 +165,7 @@ def test_one_off_searches_never_push_out_the_sites_pages() -> None:
 
 def _tiny_site(cache: PageCache, *, cookie: bool) -> TestClient:
     app = FastAPI()
-    app.add_middleware(PageCacheMiddleware, cache=cache)
+    app.add_middleware(PageCacheMiddleware, cache=cache, view_counter=ViewCounter(), tz=UTC)
 
     @app.get("/page")
     def page(request: Request) -> Response:
@@ -215,22 +217,22 @@ def test_pages_rendered_before_a_version_change_are_not_kept() -> None:
 
 def test_an_unreadable_version_bypasses_the_cache(site: TestClient) -> None:
     site.get(ARTICLE)
-    cache: PageCache = site.app.state.page_cache
+    cache: PageCache = site.app.state.services.part(PageCache)
     cache.check_every = 0
-    healthy = site.app.state.engine
-    site.app.state.engine = create_engine("sqlite:////nonexistent-dir/consult.db")
+    healthy = site.app.state.services.engine
+    site.app.state.services.engine = create_engine("sqlite:////nonexistent-dir/consult.db")
     try:
         site.get(ARTICLE)
         assert len(cache) == 0
     finally:
-        site.app.state.engine.dispose()
-        site.app.state.engine = healthy
+        site.app.state.services.engine.dispose()
+        site.app.state.services.engine = healthy
 
 
 def test_query_strings_the_page_does_not_read_are_answered_but_not_kept(site: TestClient) -> None:
     """A tracking tag or a cache-buster gets the page, but no copy of it is kept: a flood of
     them cannot push the pages people read out of the cache."""
-    cache: PageCache = site.app.state.page_cache
+    cache: PageCache = site.app.state.services.part(PageCache)
     title = _title(site.get(ARTICLE))
     for n in range(20):
         tagged = site.get(f"{ARTICLE}?utm_source=newsletter&n={n}")

@@ -40,7 +40,7 @@ def test_the_email_is_nowhere_public(asking: TestClient) -> None:
     ]
     for path in pages:
         assert SECRET_ADDRESS not in asking.get(path).text, path
-    with Session(asking.app.state.engine) as session:
+    with Session(asking.app.state.services.engine) as session:
         question = session.exec(select(Question)).one()
         contact = session.get(QuestionContact, question.id)
     assert contact is not None and contact.email == SECRET_ADDRESS
@@ -49,12 +49,12 @@ def test_the_email_is_nowhere_public(asking: TestClient) -> None:
 
 def _letter(client: TestClient, email: str | None = None) -> int:
     send_letter(client, email=email or "")
-    with Session(client.app.state.engine) as session:
+    with Session(client.app.state.services.engine) as session:
         return max(q.id or 0 for q in session.exec(select(Question)).all())
 
 
 def test_retention_erases_addresses_and_declined_letters_on_time(asking: TestClient) -> None:
-    engine, settings = asking.app.state.engine, asking.app.state.settings
+    engine, settings = asking.app.state.services.engine, asking.app.state.services.settings
     told = _letter(asking, "told@example.org")
     waiting = _letter(asking, "waiting@example.org")
     declined = _letter(asking)
@@ -88,7 +88,7 @@ def test_retention_erases_addresses_and_declined_letters_on_time(asking: TestCli
 
 def test_rate_limit_traces_are_forgotten_within_a_day(asking: TestClient) -> None:
     send_letter(asking)
-    engine, settings = asking.app.state.engine, asking.app.state.settings
+    engine, settings = asking.app.state.services.engine, asking.app.state.services.settings
     with Session(engine) as session:
         assert len(session.exec(select(RateEvent)).all()) == 1
         run_retention(session=session, settings=settings, now=utcnow() + timedelta(hours=25))
@@ -99,7 +99,7 @@ def test_rate_limit_traces_are_forgotten_within_a_day(asking: TestClient) -> Non
 def test_retention_command_runs(asking: TestClient, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
     from app.cli import main
 
-    settings = asking.app.state.settings
+    settings = asking.app.state.services.settings
     monkeypatch.setenv("CONSULT_DATABASE_URL", settings.database_url)
     monkeypatch.setenv("CONSULT_VAR_DIR", str(settings.var_dir))
     assert main(["retention", "run"]) == 0

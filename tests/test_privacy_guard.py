@@ -111,7 +111,7 @@ def test_publishing_without_the_tick_is_refused_even_when_the_aid_finds_nothing(
     doc = soup(refused.text)
     beside_tick = doc.select_one("#review .field__error").get_text()
     assert "review of this exact text" in beside_tick and "found none" in beside_tick
-    with Session(desk.app.state.engine) as session:
+    with Session(desk.app.state.services.engine) as session:
         assert session.exec(select(Article)).first() is None
 
 
@@ -174,12 +174,14 @@ def test_a_scheduled_column_whose_text_changed_behind_the_workflow_is_not_publis
     log_in(desk, "editor")
     later = (utcnow() + timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M")
     post_answer(desk, qid, "schedule", **READY, **REVIEWED, publish_at=later)
-    engine = desk.app.state.engine
+    engine = desk.app.state.services.engine
     with session_scope(engine) as session:
         session.execute(update(Article).values(answer_md="Ask Margaret Ellison in Leeds."))
     with session_scope(engine) as session:
         published = publish_due(
-            session=session, settings=desk.app.state.settings, now=utcnow() + timedelta(hours=1)
+            session=session,
+            settings=desk.app.state.services.settings,
+            now=utcnow() + timedelta(hours=1),
         )
     assert published == []
     article = _article(desk)
@@ -200,9 +202,11 @@ def test_a_scheduled_column_with_its_reviewed_text_is_published_on_time(desk: Te
         desk, qid, "schedule", **{**READY, **typed}, **REVIEWED, publish_at=later
     )
     assert response.status_code == 303
-    with session_scope(desk.app.state.engine) as session:
+    with session_scope(desk.app.state.services.engine) as session:
         published = publish_due(
-            session=session, settings=desk.app.state.settings, now=utcnow() + timedelta(hours=1)
+            session=session,
+            settings=desk.app.state.services.settings,
+            now=utcnow() + timedelta(hours=1),
         )
     assert published == [_article(desk).id]
     assert _article(desk).status == "published"
@@ -265,7 +269,7 @@ def test_restoring_a_revision_of_a_live_column_makes_a_draft_not_a_public_change
     assert post_answer(desk, qid, "update", **REVIEWED).status_code == 303
     assert PLANTED in desk.get(path).text
     post_answer(desk, qid, "save", letter=f"{LETTER} Tomasz Nowak is worried.")
-    with Session(desk.app.state.engine) as session:
+    with Session(desk.app.state.services.engine) as session:
         article = session.exec(select(Article)).one()
         draft = session.get(ArticleRevision, article.draft_revision_id)
         assert draft is not None and draft.kind == "draft"
@@ -304,7 +308,7 @@ def test_a_replacement_button_changes_the_text_in_the_form_and_saves_nothing(
     assert response.status_code == 200
     answer = soup(response.text).select_one("textarea#answer").get_text()
     assert answer == f"Ask {order['with']} first." and "Margaret" not in answer
-    with Session(desk.app.state.engine) as session:
+    with Session(desk.app.state.services.engine) as session:
         assert session.exec(select(Article)).first() is None
 
 
@@ -399,7 +403,7 @@ def test_an_imported_live_column_is_found_edited_as_a_draft_and_updated_with_a_r
     link = listing.select_one('a.queue__link[href^="/admin/columns/"]')
     assert link is not None and "scarf" in link.get_text().lower()
     article_id = int(link["href"].rsplit("/", 1)[1])
-    with Session(archive.app.state.engine) as session:
+    with Session(archive.app.state.services.engine) as session:
         path = f"/columns/{session.get(Article, article_id).slug}"
     before = _public_bytes(archive, path)
     values = _column_form(archive, article_id)
@@ -463,7 +467,7 @@ def test_a_name_in_a_short_title_is_named_too(desk: TestClient) -> None:
 
 def test_updating_an_imported_column_keeps_its_callout(archive: TestClient) -> None:
     log_in(archive, "editor")
-    with Session(archive.app.state.engine) as session:
+    with Session(archive.app.state.services.engine) as session:
         article = session.exec(
             select(Article).where(Article.slug == "he-said-he-would-hurt-him")
         ).one()

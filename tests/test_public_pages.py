@@ -13,6 +13,7 @@ from app.config import Settings
 from app.db import make_engine
 from app.models import Article, SlugRedirect
 from app.publishing import service
+from app.publishing.popularity import ViewCounter
 from tests.helpers import soup
 
 ARTICLE = "/columns/the-client-who-would-not-leave"
@@ -103,7 +104,7 @@ def test_popular_articles_come_from_counted_views(site: TestClient) -> None:
     for _ in range(3):
         site.get("/columns/i-forgot-her-session")
     site.get(ARTICLE)
-    site.app.state.view_counter.flush(site.app.state.engine)
+    site.app.state.services.part(ViewCounter).flush(site.app.state.services.engine)
     doc = soup(site.get("/").text)
     popular = [a["href"] for a in doc.select("#popular-title + ol a")]
     assert popular[:2] == ["/columns/i-forgot-her-session", ARTICLE]
@@ -177,12 +178,12 @@ def test_a_crash_shows_the_generic_error_page_without_details(
 def test_healthz_checks_the_database(client: TestClient) -> None:
     response = client.get("/healthz")
     assert response.status_code == 200 and response.json()["database"] == "ok"
-    healthy = client.app.state.engine
-    client.app.state.engine = create_engine("sqlite:////nonexistent-dir/consult.db")
+    healthy = client.app.state.services.engine
+    client.app.state.services.engine = create_engine("sqlite:////nonexistent-dir/consult.db")
     try:
         down = client.get("/healthz")
     finally:
-        client.app.state.engine = healthy
+        client.app.state.services.engine = healthy
     assert down.status_code == 503 and down.json()["database"] == "down"
 
 

@@ -48,7 +48,7 @@ def test_the_idempotency_key_makes_retries_safe(asking: TestClient) -> None:
     second = asking.post("/api/v1/questions", json=GOOD, headers=headers)
     assert first.status_code == second.status_code == 201
     assert first.json()["token"] == second.json()["token"]
-    with Session(asking.app.state.engine) as session:
+    with Session(asking.app.state.services.engine) as session:
         assert len(session.exec(select(Question)).all()) == 1
 
 

@@ -29,7 +29,7 @@ HOSTILE = ['"', "*", "NEAR(", "'", 'coffee" OR "x', "a AND (b", "%_\\"]
 def _send(client: TestClient, text: str = LETTER, **fields: str) -> int:
     response = send_letter(client, question=text, **fields)
     assert response.status_code == 303, response.text
-    with Session(client.app.state.engine) as session:
+    with Session(client.app.state.services.engine) as session:
         return max(session.exec(select(Question.id)).all())  # type: ignore[type-var]
 
 
@@ -55,7 +55,7 @@ def _counts(doc: BeautifulSoup) -> dict[str, int]:
 
 
 def _received(client: TestClient, question_id: int, when: datetime) -> None:
-    with session_scope(client.app.state.engine) as session:
+    with session_scope(client.app.state.services.engine) as session:
         question = session.get(Question, question_id)
         assert question is not None
         question.received_at = when
@@ -129,7 +129,7 @@ def test_state_tabs_filter_and_count_the_letters(newsroom: TestClient) -> None:
 
 
 def test_topic_hint_filter(newsroom: TestClient) -> None:
-    with session_scope(newsroom.app.state.engine) as session:
+    with session_scope(newsroom.app.state.services.engine) as session:
         ensure_topic(session=session, name="Safety")
         ensure_topic(session=session, name="Money")
     safety = _send(newsroom, topic_hint="Safety")
@@ -154,7 +154,7 @@ def test_assigned_to_me_filter(newsroom: TestClient) -> None:
     mine = _send(newsroom)
     _send(newsroom, LETTER + " A second, unassigned one.")
     log_in(newsroom, "editor")
-    with Session(newsroom.app.state.engine) as session:
+    with Session(newsroom.app.state.services.engine) as session:
         me = session.exec(select(Staff).where(Staff.email == STAFF["editor"])).one()
     token = csrf_of(newsroom, f"/admin/questions/{mine}")
     response = newsroom.post(
@@ -201,7 +201,7 @@ def _many_letters(client: TestClient, count: int = 120) -> list[int]:
         for i in tied:
             rows[i]["at"] = rows[tied[0]]["at"]
     random.Random(7).shuffle(rows)
-    with session_scope(client.app.state.engine) as session:
+    with session_scope(client.app.state.services.engine) as session:
         for n, row in enumerate(rows):
             session.add(
                 Question(
@@ -216,7 +216,7 @@ def _many_letters(client: TestClient, count: int = 120) -> list[int]:
                     else ("new", "shortlisted", "answering")[n % 3],
                 )
             )
-    with Session(client.app.state.engine) as session:
+    with Session(client.app.state.services.engine) as session:
         found = session.exec(select(Question).where(Question.status != "declined")).all()
     return [q.id for q in sorted(found, key=lambda q: (not q.urgent, q.received_at, q.id))]  # type: ignore[misc]
 
@@ -237,7 +237,7 @@ def test_keyset_pages_show_every_letter_once_in_order(newsroom: TestClient) -> N
 
 
 def _statuses(client: TestClient, ids: list[int]) -> list[str]:
-    with Session(client.app.state.engine) as session:
+    with Session(client.app.state.services.engine) as session:
         return [session.get(Question, i).status for i in ids]  # type: ignore[union-attr]
 
 
@@ -271,7 +271,7 @@ def test_a_columnist_cannot_bulk_triage(newsroom: TestClient) -> None:
 
 
 def test_next_link_keeps_a_topic_with_an_ampersand(newsroom: TestClient) -> None:
-    with session_scope(newsroom.app.state.engine) as session:
+    with session_scope(newsroom.app.state.services.engine) as session:
         ensure_topic(session=session, name="Fees & Money")
         base = datetime.now(UTC) - timedelta(days=5)
         for n in range(51):
@@ -293,7 +293,7 @@ def test_next_link_keeps_a_topic_with_an_ampersand(newsroom: TestClient) -> None
 
 def test_the_counts_follow_every_insert_change_of_state_and_delete(newsroom: TestClient) -> None:
     """`question_count` is kept by triggers: whatever writes the letters, the tabs stay true."""
-    engine = newsroom.app.state.engine
+    engine = newsroom.app.state.services.engine
     ids = [_send(newsroom, f"{LETTER} Count {n}.") for n in range(4)]
     with session_scope(engine) as session:
         for question_id, state in zip(ids, ("declined", "spam", "spam"), strict=False):
@@ -324,7 +324,7 @@ def _row_of(doc: BeautifulSoup, question_id: int) -> str:
 def test_the_queue_shows_at_once_what_another_process_wrote(newsroom: TestClient) -> None:
     """Each worker keeps the page it rendered, yet whatever changes a letter, through any
     worker or straight in the database, shows on the next view of the queue."""
-    engine = newsroom.app.state.engine
+    engine = newsroom.app.state.services.engine
     first = _send(newsroom, f"{LETTER} About the first client.")
     log_in(newsroom, "editor")
     assert _ids(_queue(newsroom)) == [first]
@@ -401,7 +401,7 @@ def test_a_view_seen_before_is_not_read_again(
 
 
 def test_every_write_to_a_letter_moves_the_queue_version(newsroom: TestClient) -> None:
-    engine = newsroom.app.state.engine
+    engine = newsroom.app.state.services.engine
     qid = _send(newsroom)
 
     def version() -> int:
@@ -448,7 +448,7 @@ def test_a_kept_page_carries_each_browsers_own_form_token(
             "/admin/queue/bulk", data={"csrf_token": tokens[1], "action": "decline", "ids": qid}
         )
         assert done.status_code == 303
-    with Session(newsroom.app.state.engine) as session:
+    with Session(newsroom.app.state.services.engine) as session:
         assert session.get(Question, qid).status == "declined"  # type: ignore[union-attr]
 
 
@@ -456,7 +456,7 @@ def test_a_kept_page_shows_new_topics_and_no_old_message(newsroom: TestClient) -
     _send(newsroom)
     log_in(newsroom, "editor")
     _queue(newsroom)
-    with session_scope(newsroom.app.state.engine) as session:
+    with session_scope(newsroom.app.state.services.engine) as session:
         ensure_topic(session=session, name="Boundaries at the door")
     options = [o.get_text() for o in _queue(newsroom).select("select#topic option")]
     assert "Boundaries at the door" in options
@@ -470,7 +470,7 @@ def test_a_kept_queue_page_needs_no_worker_thread_on_sqlite(
 ) -> None:
     """On SQLite the session check and the counts are read on the event loop, so a worker whose
     threads are all taken (by writes waiting for the lock, say) still shows the queue."""
-    if newsroom.app.state.engine.dialect.name != "sqlite":
+    if newsroom.app.state.services.engine.dialect.name != "sqlite":
         pytest.skip("over a network these reads are made in a worker thread")
     qid = _send(newsroom)
     log_in(newsroom, "editor")

@@ -44,7 +44,7 @@ def _add(client: TestClient, **changes: str) -> int:
 
 
 def _column(client: TestClient) -> Article:
-    with Session(client.app.state.engine) as session:
+    with Session(client.app.state.services.engine) as session:
         return session.exec(select(Article).where(Article.slug == SLUG)).one()
 
 
@@ -88,12 +88,12 @@ def test_no_callout_and_the_topics_default(archive: TestClient) -> None:
     resource_id = _add(archive, title="The topic's own course")
     _pick(archive, "none")
     assert _public_callout(archive) is None
-    with Session(archive.app.state.engine) as session:
+    with Session(archive.app.state.services.engine) as session:
         topic_ids = [t.id for t in session.exec(select(Topic).order_by(Topic.name)).all()]
     page = soup(archive.get(f"/admin/columns/{_column(archive).id}").text)
     topics = form_values(page.select_one("form.answer-form"))["topics"]
     first = sorted(t.strip() for t in topics.split(","))[0]
-    with Session(archive.app.state.engine) as session:
+    with Session(archive.app.state.services.engine) as session:
         first_id = session.exec(select(Topic.id).where(Topic.name == first)).one()
     assert first_id in topic_ids
     token = csrf_of(archive, f"/admin/resources/topic/{first_id}")
@@ -117,7 +117,7 @@ def test_a_resource_picked_by_a_column_cannot_be_deleted(archive: TestClient) ->
     _pick(archive, "none")
     deleted = archive.post(f"/admin/resources/{resource_id}/delete", data={"csrf_token": token})
     assert deleted.status_code == 303
-    with Session(archive.app.state.engine) as session:
+    with Session(archive.app.state.services.engine) as session:
         assert session.get(Resource, resource_id) is None
 
 
@@ -143,7 +143,7 @@ def test_a_bad_resource_is_refused_with_the_field_marked(
     assert refused.status_code == 422
     page = soup(refused.text)
     assert page.select_one(f"#{field}-error") is not None
-    with Session(archive.app.state.engine) as session:
+    with Session(archive.app.state.services.engine) as session:
         assert (
             session.exec(select(Resource).where(Resource.title == COURSE["title"])).first() is None
         )
@@ -170,7 +170,7 @@ def test_restoring_a_revision_restores_its_callout_choice(archive: TestClient) -
     _pick(archive, str(resource_id))
     _pick(archive, "none")
     article = _column(archive)
-    with Session(archive.app.state.engine) as session:
+    with Session(archive.app.state.services.engine) as session:
         picked = session.exec(
             select(ArticleRevision)
             .where(ArticleRevision.article_id == article.id)
@@ -197,7 +197,7 @@ def test_editing_a_resource_changes_the_published_page_at_once_and_is_audited(
     renamed = {**COURSE, "title": "Holding the frame", "csrf_token": token}
     assert archive.post(f"/admin/resources/{resource_id}", data=renamed).status_code == 303
     assert _public_callout(archive).h2.get_text() == "Holding the frame"
-    with Session(archive.app.state.engine) as session:
+    with Session(archive.app.state.services.engine) as session:
         actions = session.exec(
             select(AuditEntry.action).where(AuditEntry.target == f"resource:{resource_id}")
         ).all()

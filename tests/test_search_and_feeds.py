@@ -14,9 +14,9 @@ from sqlmodel import Session
 
 from app.config import Settings
 from app.db import make_engine, session_scope
+from app.editorial.content_import import import_content, parse_column
 from app.markdown import slugify
 from app.models import Article
-from app.publishing.content_files import import_content, parse_column
 from tests.conftest import CONTENT_DIR
 from tests.helpers import soup, write_column
 

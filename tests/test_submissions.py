@@ -12,9 +12,9 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 
 from app.db import make_engine
+from app.editorial import reads as desk_reads
 from app.main import create_app
 from app.models import Question, QuestionContact, RateEvent
-from app.submissions import service
 from tests.asking import LETTER, form_fields, letter_data, send_letter
 from tests.conftest import make_settings
 from tests.helpers import soup
@@ -23,7 +23,7 @@ STATUS = re.compile(r"^/ask/status/([A-Za-z0-9_\-]{43})$")
 
 
 def _questions(client: TestClient) -> list[Question]:
-    with Session(client.app.state.engine) as session:
+    with Session(client.app.state.services.engine) as session:
         return list(session.exec(select(Question)).all())
 
 
@@ -136,7 +136,7 @@ def test_a_form_sent_too_fast_comes_back_with_the_text(database_url: str, tmp_pa
         doc = soup(response.text)
         assert "quicker than we expected" in doc.select_one("#form-notice").get_text()
         assert doc.find("textarea").get_text() == LETTER
-        with Session(app.state.engine) as session:
+        with Session(app.state.services.engine) as session:
             assert session.exec(select(Question)).all() == []
 
 
@@ -158,7 +158,7 @@ def test_the_sixth_letter_in_an_hour_is_429_and_keeps_the_text(asking: TestClien
     assert 0 < int(response.headers["retry-after"]) <= 3600
     assert soup(response.text).find("textarea").get_text() == LETTER + " One more thing."
     assert len(_questions(asking)) == 5
-    with Session(asking.app.state.engine) as session:
+    with Session(asking.app.state.services.engine) as session:
         hashes = {e.client_hash for e in session.exec(select(RateEvent)).all()}
     assert len(hashes) == 1 and "testclient" not in next(iter(hashes))
 
@@ -176,7 +176,7 @@ def test_withdrawing_erases_the_letter_and_address(asking: TestClient) -> None:
     assert "Withdrawn" in doc.find("h1").get_text() and doc.select_one("form.withdraw") is None
     [question] = _questions(asking)
     assert question.status == "withdrawn" and question.letter is None
-    with Session(asking.app.state.engine) as session:
+    with Session(asking.app.state.services.engine) as session:
         assert session.exec(select(QuestionContact)).all() == []
 
 
@@ -188,7 +188,7 @@ def test_an_unknown_status_token_is_404_and_private(asking: TestClient) -> None:
 
 def test_the_letter_is_committed_before_the_redirect(asking: TestClient) -> None:
     send_letter(asking)
-    engine = make_engine(str(asking.app.state.settings.database_url))
+    engine = make_engine(str(asking.app.state.services.settings.database_url))
     with Session(engine) as other_connection:
         assert len(other_connection.exec(select(Question)).all()) == 1
     engine.dispose()
@@ -204,7 +204,7 @@ def test_a_database_that_cannot_be_read_gives_503_and_keeps_the_letter(
     def unreadable(_: object) -> list[str]:
         raise OperationalError("SELECT topic.name", {}, RuntimeError("disk I/O error"))
 
-    monkeypatch.setattr(service, "topic_names", unreadable)
+    monkeypatch.setattr(desk_reads, "topic_names", unreadable)
     page = send_letter(asking, hidden, signoff="Still Here")
     api = asking.post(
         "/api/v1/questions", json={"question": LETTER, "signoff": "API", "consent": True}
@@ -215,5 +215,5 @@ def test_a_database_that_cannot_be_read_gives_503_and_keeps_the_letter(
     assert doc.select_one("textarea[name=question]").get_text() == LETTER
     assert doc.select_one("input[name=signoff]")["value"] == "Still Here"
     assert api.status_code == 503 and api.json()["detail"]
-    with Session(asking.app.state.engine) as session:
+    with Session(asking.app.state.services.engine) as session:
         assert session.exec(select(Question)).all() == []

@@ -40,24 +40,24 @@ def _column(client: TestClient, title: str, topics: str, action: str = "publish"
     qid = newest_question(client).id or 0
     response = post_answer(client, qid, action, title=title, topics=topics, **READY)
     assert response.status_code == 303, response.text
-    with Session(client.app.state.engine) as session:
+    with Session(client.app.state.services.engine) as session:
         return session.exec(select(Article.id).where(Article.title == title)).one() or 0
 
 
 def _topics_of(client: TestClient, article_id: int) -> list[str]:
     from app.editorial.articles import article_topic_names
 
-    with Session(client.app.state.engine) as session:
+    with Session(client.app.state.services.engine) as session:
         return article_topic_names(session=session, article_id=article_id)
 
 
 def _topic_names(client: TestClient) -> list[str]:
-    with Session(client.app.state.engine) as session:
+    with Session(client.app.state.services.engine) as session:
         return list(session.exec(select(Topic.name).order_by(col(Topic.name))).all())
 
 
 def _audited(client: TestClient, action: str) -> list[str]:
-    with Session(client.app.state.engine) as session:
+    with Session(client.app.state.services.engine) as session:
         rows = session.exec(select(AuditEntry.detail).where(AuditEntry.action == action)).all()
         return list(rows)
 
@@ -199,7 +199,7 @@ def test_a_typo_in_the_topics_is_refused_and_changes_nothing(newsroom: TestClien
     )
     assert "field--error" in error.find_parent(class_="field")["class"]
     assert _topic_names(newsroom) == ["Safety"]
-    with Session(newsroom.app.state.engine) as session:
+    with Session(newsroom.app.state.services.engine) as session:
         article = session.get(Article, article_id)
         assert article is not None and article.title == "Before"
         revisions = session.exec(select(func.count()).select_from(ArticleRevision)).one()
@@ -213,7 +213,7 @@ def test_a_new_column_with_an_unknown_topic_is_not_created(newsroom: TestClient)
     response = post_answer(newsroom, qid, "save", title="New", topics="Boundaries, Money")
     assert response.status_code == 422
     assert "“Boundaries” and “Money” are not topics" in soup(response.text).text
-    with Session(newsroom.app.state.engine) as session:
+    with Session(newsroom.app.state.services.engine) as session:
         assert session.exec(select(func.count()).select_from(Article)).one() == 0
     assert _topic_names(newsroom) == []
 
@@ -267,7 +267,7 @@ def test_a_nul_is_dropped_from_a_name_and_a_description(newsroom: TestClient) ->
         ).status_code
         == 303
     )
-    with Session(newsroom.app.state.engine) as session:
+    with Session(newsroom.app.state.services.engine) as session:
         topic = session.exec(select(Topic)).one()
     assert (topic.name, topic.description) == ("Records", "Keep notes")
 

@@ -52,7 +52,7 @@ def test_an_urgent_letter_is_flagged_and_shows_crisis_resources_at_once(
 ) -> None:
     letter = LETTER + "\n\nLast week she told me she wants to end her life."
     location = send_letter(asking, question=letter).headers["location"]
-    with Session(asking.app.state.engine) as session:
+    with Session(asking.app.state.services.engine) as session:
         [question] = session.exec(select(Question)).all()
     assert question.urgent and "self-harm" in question.urgent_categories
     crisis = soup(asking.get(location).text).select_one(".crisis")

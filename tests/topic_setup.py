@@ -10,5 +10,5 @@ from app.editorial.articles import ensure_topic
 
 def make_topics(client: TestClient, *names: str) -> list[int]:
     """Create these topics (those that do not exist yet); their ids, in order."""
-    with session_scope(client.app.state.engine) as session:
+    with session_scope(client.app.state.services.engine) as session:
         return [ensure_topic(session=session, name=name).id or 0 for name in names]

@@ -7,9 +7,9 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, replace
 
+from app.column_fields import FORM_NAMES, TEXT_FIELDS, ArticleFields
 from app.editorial import guard
 from app.editorial.anonymise import KIND_LABELS, Finding, mark_up, suggest_replacements
-from app.editorial.column_fields import FORM_NAMES, TEXT_FIELDS, ArticleFields
 
 # Fields an editor types in the form, so a replacement can be applied there.
 EDITABLE = {spec.name for spec in TEXT_FIELDS if spec.scanned}

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from sqlalchemy import delete, update
 from sqlmodel import Session, col, select
 
-from app.editorial.column_fields import PUBLIC_FIELDS, REVISION_FIELDS, STORED_FIELDS, ArticleFields
+from app.column_fields import PUBLIC_FIELDS, REVISION_FIELDS, STORED_FIELDS, ArticleFields
 from app.markdown import reading_minutes, render_markdown, slugify
 from app.models import (
     Article,
@@ -23,7 +21,7 @@ from app.models import (
 # Described in column_fields; named here too, where the rest of the editorial code looks.
 __all__ = ["PUBLIC_FIELDS", "REVISION_FIELDS", "ArticleFields"]
 from app.publishing.cache import bump_content_version
-from app.publishing.search import index_article
+from app.search import index_article
 
 
 def apply_fields(*, session: Session, article: Article, fields: ArticleFields) -> None:
@@ -100,16 +98,6 @@ def after_public_change(*, session: Session, article: Article) -> None:
     """Re-index the article and mark public pages stale, in the caller's transaction."""
     index_article(session, article)
     bump_content_version(session)
-
-
-def publish_imported(*, session: Session, article: Article, published_at: datetime) -> None:
-    """Publish an article that came from a content file, dated as the file says."""
-    article.status = "published"
-    article.published_at = published_at
-    article.publish_at = None
-    session.add(article)
-    session.flush()
-    after_public_change(session=session, article=article)
 
 
 def unique_slug(*, session: Session, wanted: str, article_id: int | None) -> str:

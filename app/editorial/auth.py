@@ -12,15 +12,18 @@ from typing import Annotated, Any
 
 import anyio.to_thread
 from fastapi import Depends, Request, Response
-from sqlalchemy import Row, bindparam, delete, update
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy import Row, delete, update
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import Session, col, select
 
 from app.config import Settings
 from app.db import session_scope
+from app.deps import services
 from app.editorial import audit
 from app.editorial.passwords import hash_password, needs_rehash, verify_password
+from app.editorial.reads import STAFF_FIELDS, DeskReads
+from app.editorial.staff import session_hash
 from app.models import Role, Staff, StaffSession, utcnow
 from app.ratelimit import client_address, client_hash, recent_count, record_event
 
@@ -48,10 +51,6 @@ def session_cookie_name(settings: Settings) -> str:
     return "__Host-consult_session" if settings.is_production else "consult_session"
 
 
-def _hash(session_id: str) -> str:
-    return hashlib.sha256(session_id.encode()).hexdigest()
-
-
 def _account_key(secret: str, email: str) -> str:
     return hmac.new(secret.encode(), f"login:{email}".encode(), hashlib.sha256).hexdigest()
 
@@ -60,7 +59,7 @@ def attempt_login(
     *, session: Session, request: Request, email: str, password: str, now: datetime
 ) -> LoginResult:
     """Check a password, throttling repeated failures per account and per client."""
-    secret, email = request.app.state.secret_key, email.strip().lower()
+    secret, email = services(request).secret_key, email.strip().lower()
     keys = [
         ("login-account", _account_key(secret, email)),
         ("login-client", client_hash(secret, client_address(request), now)),
@@ -102,7 +101,7 @@ def start_session(*, session: Session, staff: Staff, settings: Settings, now: da
     session_id = secrets.token_urlsafe(32)
     session.add(
         StaffSession(
-            id_hash=_hash(session_id),
+            id_hash=session_hash(session_id),
             staff_id=staff.id,
             created_at=now,
             last_seen_at=now,
@@ -114,7 +113,9 @@ def start_session(*, session: Session, staff: Staff, settings: Settings, now: da
 
 def end_session(*, session: Session, session_id: str) -> None:
     """Delete the session: the cookie is useless from now on."""
-    session.execute(delete(StaffSession).where(col(StaffSession.id_hash) == _hash(session_id)))
+    session.execute(
+        delete(StaffSession).where(col(StaffSession.id_hash) == session_hash(session_id))
+    )
 
 
 def set_session_cookie(response: Response, settings: Settings, session_id: str) -> None:
@@ -139,36 +140,19 @@ def clear_session_cookie(response: Response, settings: Settings) -> None:
     )
 
 
-_STAFF_FIELDS = tuple(Staff.model_fields)
-# A session and its staff member in one read, through Core: this runs on every admin page.
-_SIGNED_IN = (
-    select(
-        col(StaffSession.expires_at),
-        col(StaffSession.last_seen_at),
-        *(getattr(Staff, name) for name in _STAFF_FIELDS),
-    )
-    .join_from(StaffSession, Staff, col(StaffSession.staff_id) == col(Staff.id))
-    .where(col(StaffSession.id_hash) == bindparam("key"))
-)
-
-
 def _session_id(request: Request) -> str | None:
-    session_id = request.cookies.get(session_cookie_name(request.app.state.settings))
+    session_id = request.cookies.get(session_cookie_name(services(request).settings))
     return session_id if session_id and len(session_id) <= 100 else None
-
-
-def _read_session(connection: Connection, session_id: str) -> Row[Any] | None:
-    return connection.execute(_SIGNED_IN, {"key": _hash(session_id)}).first()
 
 
 def _accept(request: Request, session_id: str, row: Row[Any], now: datetime) -> Staff | None:
     """The staff member a session row signs in: None when it expired, idled out or the account
     was switched off. Idle and absolute timeouts are enforced here."""
-    settings: Settings = request.app.state.settings
+    settings: Settings = services(request).settings
     idle_limit = timedelta(minutes=settings.session_idle_minutes)
     if row.expires_at <= now or now - row.last_seen_at > idle_limit:
         return None
-    staff = Staff(**{name: row._mapping[name] for name in _STAFF_FIELDS})
+    staff = Staff(**{name: row._mapping[name] for name in STAFF_FIELDS})
     if not staff.active:
         return None
     make_transient_to_detached(staff)  # as if loaded by a session that has since closed
@@ -203,7 +187,8 @@ def _touch(engine: Engine, session_id: str, now: datetime) -> None:
         db.execute(
             update(StaffSession)
             .where(
-                col(StaffSession.id_hash) == _hash(session_id), col(StaffSession.last_seen_at) < now
+                col(StaffSession.id_hash) == session_hash(session_id),
+                col(StaffSession.last_seen_at) < now,
             )
             .values(last_seen_at=now)
         )
@@ -218,13 +203,13 @@ async def signed_in(request: Request) -> Staff | None:
     session_id, now = _session_id(request), utcnow()
     if session_id is None:
         return None
-    row = await request.app.state.brief_reads(_read_session, session_id)
+    row = await services(request).part(DeskReads).signed_in(session_id)
     if row is None:
         return None
     staff = _accept(request, session_id, row, now)
-    touches: SessionTouches = request.app.state.session_touches
+    touches: SessionTouches = services(request).part(SessionTouches)
     if staff is not None and touches.claim(session_id, row.last_seen_at, now):
-        await anyio.to_thread.run_sync(_touch, request.app.state.engine, session_id, now)
+        await anyio.to_thread.run_sync(_touch, services(request).engine, session_id, now)
     return staff
 
 

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from starlette.datastructures import FormData, UploadFile
 
-from app.editorial.column_fields import TEXT_FIELDS, ArticleFields
+from app.column_fields import TEXT_FIELDS, ArticleFields
 from app.editorial.images import stored_hero
 from app.markdown import clean_text
 from app.models import CalloutMode

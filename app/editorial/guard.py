@@ -7,8 +7,8 @@ import hashlib
 import json
 from dataclasses import dataclass
 
+from app.column_fields import PUBLIC_FIELDS, SCANNED_FIELDS, ArticleFields
 from app.editorial.anonymise import Finding, find_identifying_details
-from app.editorial.column_fields import PUBLIC_FIELDS, SCANNED_FIELDS, ArticleFields
 
 
 # Every field of a column a visitor can read is fingerprinted (column_fields.PUBLIC_FIELDS);

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from fastapi import HTTPException
 from sqlmodel import Session, col, select
 
 from app.config import Settings
@@ -13,7 +14,16 @@ from app.editorial.articles import ArticleFields
 from app.editorial.auth import has_role
 from app.editorial.notify import notify_not_selected
 from app.editorial.workflow import NotAllowed, erase_submitter_email, move_question
-from app.models import Article, Question, QuestionContact, QuestionNote, QuestionStatus, Role, Staff
+from app.models import (
+    MAX_ID,
+    Article,
+    Question,
+    QuestionContact,
+    QuestionNote,
+    QuestionStatus,
+    Role,
+    Staff,
+)
 
 Q = QuestionStatus
 TRIAGE = {
@@ -176,3 +186,11 @@ def first_draft(question: Question) -> ArticleFields:
         signoff=question.signoff,
         topics=[question.topic_hint] if question.topic_hint else [],
     )
+
+
+def load_question(session: Session, question_id: int) -> Question:
+    """The letter with this id, or 404."""
+    question = session.get(Question, question_id) if 0 < question_id <= MAX_ID else None
+    if question is None:
+        raise HTTPException(404)
+    return question

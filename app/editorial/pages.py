@@ -15,9 +15,7 @@ from app import csrf
 from app.editorial.auth import has_role
 from app.editorial.shell import shell_context
 from app.models import Role
-from app.templating import templates
-
-PRIVATE = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex, nofollow"}
+from app.templating import PRIVATE, render, templates
 
 # What a `?done=` key in the address says on the next page. Only these sentences are ever
 # shown: text from the address is never echoed into the page.
@@ -105,10 +103,14 @@ def render_admin(
     status_code: int = 200,
     headers: dict[str, str] | None = None,
 ) -> Response:
-    """An admin page; every form on it gets this browser's CSRF token."""
-    response = _render(request, template, context, csrf.csrf_token(request), status_code, headers)
-    csrf.set_csrf_cookie(request, response)
-    return response
+    """An admin page: private, with the signed-in user, the shell and the `?done=` notice."""
+    return render(
+        request,
+        template,
+        {**_admin_context(request), **context},
+        status_code=status_code,
+        headers=headers,
+    )
 
 
 # Stands where the browser's CSRF token goes in a page kept for reuse: random, so that no text
@@ -118,7 +120,10 @@ TOKEN_SLOT = secrets.token_hex(16)
 
 def render_keepable(request: Request, template: str, context: dict[str, Any]) -> bytes:
     """An admin page with a slot for the CSRF token, to be kept and served with `kept_page`."""
-    return bytes(_render(request, template, context, TOKEN_SLOT).body)
+    page = templates.TemplateResponse(
+        request, template, {**_admin_context(request), **context, "csrf_token": TOKEN_SLOT}
+    )
+    return bytes(page.body)
 
 
 def kept_page(request: Request, body: bytes) -> Response:
@@ -130,30 +135,15 @@ def kept_page(request: Request, body: bytes) -> Response:
     return response
 
 
-def _render(
-    request: Request,
-    template: str,
-    context: dict[str, Any],
-    csrf_token: str,
-    status_code: int = 200,
-    headers: dict[str, str] | None = None,
-) -> Response:
+def _admin_context(request: Request) -> dict[str, Any]:
     staff = getattr(request.state, "staff", None)
-    return templates.TemplateResponse(
-        request,
-        template,
-        {
-            "staff": staff,
-            "csrf_token": csrf_token,
-            "is_editor": bool(staff and has_role(staff, Role.editor)),
-            "is_admin": bool(staff and has_role(staff, Role.admin)),
-            "flash": notice(request.query_params.get("done", "")),
-            **shell_context(request),
-            **context,
-        },
-        status_code=status_code,
-        headers={**PRIVATE, **(headers or {})},
-    )
+    return {
+        "staff": staff,
+        "is_editor": bool(staff and has_role(staff, Role.editor)),
+        "is_admin": bool(staff and has_role(staff, Role.admin)),
+        "flash": notice(request.query_params.get("done", "")),
+        **shell_context(request),
+    }
 
 
 async def checked_form(request: Request) -> FormData:

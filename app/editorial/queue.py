@@ -26,7 +26,7 @@ from app.db import core
 from app.editorial import guard
 from app.editorial.articles import ArticleFields
 from app.models import Article, Question, QuestionCount, QuestionStatus
-from app.publishing.search import query_terms
+from app.search import query_terms
 
 OPEN_STATES = (QuestionStatus.new, QuestionStatus.shortlisted, QuestionStatus.answering)
 PAGE_SIZE = 50

@@ -10,8 +10,8 @@ from sqlalchemy import func, or_, update
 from sqlmodel import Session, col, select
 from starlette.datastructures import FormData
 
+from app.column_fields import ArticleFields
 from app.editorial import audit
-from app.editorial.column_fields import ArticleFields
 from app.markdown import clean_text, slugify
 from app.models import Article, ArticleRevision, CalloutMode, Resource, Staff, Topic, utcnow
 from app.publishing.cache import bump_content_version

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from app.editorial.column_fields import LABELS, PUBLIC_FIELDS, ArticleFields
+from app.column_fields import LABELS, PUBLIC_FIELDS, ArticleFields
 from app.models import ArticleRevision, Staff
 
 # What a comparison shows: the public fields, and the topics.

@@ -8,7 +8,7 @@ from fastapi.responses import RedirectResponse
 from starlette.datastructures import FormData
 
 from app.db import session_scope
-from app.deps import SessionDep
+from app.deps import SessionDep, services
 from app.editorial import audit, audit_log
 from app.editorial.auth import AdminStaff, EditorStaff, has_role, require_staff
 from app.editorial.pages import checked_form, render_admin
@@ -45,7 +45,7 @@ async def add_staff(request: Request, admin: AdminStaff) -> Response:
 
 def _add_staff(request: Request, admin: Staff, form: FormData) -> Response:
     values = {k: str(form.get(k, "")) for k in ("email", "name", "role")}
-    with session_scope(request.app.state.engine) as session:
+    with session_scope(services(request).engine) as session:
         try:
             create_staff(
                 session=session,
@@ -80,7 +80,7 @@ async def update_staff(request: Request, staff_id: int, admin: AdminStaff) -> Re
 def _update_staff(request: Request, staff_id: int, admin: Staff, form: FormData) -> Response:
     role = str(form.get("role", "")) or None
     active = {"enable": True, "disable": False}.get(str(form.get("action", "")))
-    with session_scope(request.app.state.engine) as session:
+    with session_scope(services(request).engine) as session:
         person = session.get(Staff, staff_id)
         if person is None:
             raise HTTPException(404)
@@ -137,7 +137,7 @@ async def newsletter_send(request: Request, editor: EditorStaff) -> Response:
 
 
 def _newsletter_send(request: Request, editor: Staff) -> Response:
-    settings, engine = request.app.state.settings, request.app.state.engine
+    settings, engine = services(request).settings, services(request).engine
     with session_scope(engine) as session:
         digest = send_digest(session=session, settings=settings, now=utcnow(), staff_id=editor.id)
         recipients = digest.recipients if digest else 0
@@ -154,7 +154,7 @@ def _newsletter_send(request: Request, editor: Staff) -> Response:
 
 @router.get("/newsletter/subscribers.csv")
 def newsletter_export(request: Request, session: SessionDep, admin: AdminStaff) -> Response:
-    with session_scope(request.app.state.engine) as writing:
+    with session_scope(services(request).engine) as writing:
         audit.record(session=writing, action="newsletter.export", staff_id=admin.id)
     return Response(
         confirmed_addresses_csv(session=session),

@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 from starlette.datastructures import FormData
 
 from app.db import session_scope
-from app.deps import SessionDep
+from app.deps import SessionDep, services
 from app.editorial import letters
 from app.editorial.aid import AidView, aid_view
 from app.editorial.anonymise import highlight
@@ -26,12 +26,13 @@ from app.editorial.editor import (
     save_column,
 )
 from app.editorial.forms import ArticleForm, read_article_form
+from app.editorial.letters import load_question
 from app.editorial.pages import checked_form, render_admin
-from app.editorial.routes_letters import load_question, staff_names
+from app.editorial.staff import staff_names
+from app.editorial.workflow import status_words
 from app.models import Article, Question, Staff, utcnow
-from app.publishing.search import similar_articles, similar_letters
 from app.publishing.service import articles_by_ids
-from app.submissions.service import status_words
+from app.search import similar_articles, similar_letters
 from app.templating import templates
 
 router = APIRouter(prefix="/admin", include_in_schema=False, dependencies=[Depends(require_staff)])
@@ -103,8 +104,8 @@ async def save_answer(request: Request, question_id: int, staff: CurrentStaff) -
 
 
 def _save_answer(request: Request, question_id: int, staff: Staff, form: FormData) -> Response:
-    settings = request.app.state.settings
-    with session_scope(request.app.state.engine) as session:
+    settings = services(request).settings
+    with session_scope(services(request).engine) as session:
         question = load_question(session, question_id)
         article = letters.article_for(session=session, question=question)
         current = (article.hero_path, article.hero_width, article.hero_height) if article else None
@@ -182,7 +183,7 @@ def _stale(request: Request, session: Session, question: Question, posted: Artic
 async def live_findings(request: Request) -> JSONResponse:
     """The aid's findings for the fields as typed (for marks drawn while the editor types)."""
     form = await checked_form(request)
-    posted = read_article_form(form, tz=request.app.state.settings.tz, current_hero=(None,) * 3)
+    posted = read_article_form(form, tz=services(request).settings.tz, current_hero=(None,) * 3)
     view = await run_in_threadpool(aid_view, posted.fields, posted.dismissed)
     panel = templates.get_template("admin/_findings.html").render(aid=view)
     return JSONResponse(

@@ -9,6 +9,7 @@ from starlette.datastructures import FormData
 
 from app import csrf
 from app.db import session_scope
+from app.deps import services
 from app.editorial import audit, auth
 from app.editorial.pages import checked_form, render_admin
 from app.models import Staff, utcnow
@@ -50,9 +51,9 @@ def _login(request: Request, form: FormData) -> Response:
             },
             status_code=403,
         )
-    settings = request.app.state.settings
+    settings = services(request).settings
     now = utcnow()
-    with session_scope(request.app.state.engine) as session:
+    with session_scope(services(request).engine) as session:
         result = auth.attempt_login(
             session=session, request=request, email=email, password=password, now=now
         )
@@ -86,7 +87,7 @@ def _login(request: Request, form: FormData) -> Response:
         )
     old = request.cookies.get(auth.session_cookie_name(settings))
     if old:
-        with session_scope(request.app.state.engine) as session:
+        with session_scope(services(request).engine) as session:
             auth.end_session(session=session, session_id=old)
     response = RedirectResponse(target, status_code=303)
     auth.set_session_cookie(response, settings, session_id)
@@ -100,9 +101,9 @@ async def logout(request: Request, staff: auth.CurrentStaff) -> Response:
 
 
 def _logout(request: Request, staff: Staff) -> Response:
-    settings = request.app.state.settings
+    settings = services(request).settings
     session_id = request.cookies.get(auth.session_cookie_name(settings), "")
-    with session_scope(request.app.state.engine) as session:
+    with session_scope(services(request).engine) as session:
         auth.end_session(session=session, session_id=session_id)
         audit.record(session=session, action="logout", staff_id=staff.id)
     response = RedirectResponse("/admin/login", status_code=303)

@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 from starlette.datastructures import FormData
 
 from app.db import session_scope
-from app.deps import SessionDep
+from app.deps import SessionDep, services
 from app.editorial.articles import ArticleFields
 from app.editorial.auth import CurrentStaff, require_staff
 from app.editorial.desk import preview_column
@@ -112,8 +112,8 @@ async def save_column_page(request: Request, article_id: int, staff: CurrentStaf
 
 def _save(request: Request, article_id: int | None, staff: Staff, form: FormData) -> Response:
     """Save a column (a new one when `article_id` is None) and go back to its page."""
-    settings = request.app.state.settings
-    with session_scope(request.app.state.engine) as session:
+    settings = services(request).settings
+    with session_scope(services(request).engine) as session:
         article = _load(session, article_id) if article_id else Article(title="", slug="")
         current = (article.hero_path, article.hero_width, article.hero_height)
         posted = read_article_form(

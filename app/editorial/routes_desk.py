@@ -13,7 +13,7 @@ from sqlmodel import Session
 from starlette.datastructures import FormData
 
 from app.db import session_scope
-from app.deps import SessionDep
+from app.deps import SessionDep, services
 from app.editorial import desk
 from app.editorial.articles import ArticleFields, revision_fields
 from app.editorial.auth import CurrentStaff, require_staff
@@ -35,7 +35,7 @@ async def desk_view(request: Request) -> JSONResponse:
     fields = _fields(request, form)
     if isinstance(fields, JSONResponse):
         return fields
-    view = await run_in_threadpool(_desk, request.app.state.engine, fields)
+    view = await run_in_threadpool(_desk, services(request).engine, fields)
     return JSONResponse(view, headers=PRIVATE)
 
 
@@ -92,7 +92,7 @@ def _autosave(
     fields = _fields(request, form)
     if isinstance(fields, JSONResponse):
         return fields
-    with session_scope(request.app.state.engine) as session:
+    with session_scope(services(request).engine) as session:
         if form.get("forget"):
             article = _target_article(session, target)
             if article is not None:
@@ -103,7 +103,7 @@ def _autosave(
             if target[0] == "question":
                 started = desk.autosave_answer(
                     session=session,
-                    settings=request.app.state.settings,
+                    settings=services(request).settings,
                     question=_question(session, target[1]),
                     staff=staff,
                     fields=fields,
@@ -118,7 +118,7 @@ def _autosave(
         except (FieldRefused, IllegalMove, NotAllowed, StaleVersion) as exc:
             session.rollback()
             return JSONResponse({"error": str(exc) or "Not autosaved."}, 409, headers=PRIVATE)
-        saved_at = utcnow().astimezone(request.app.state.settings.tz).strftime("%H:%M:%S")
+        saved_at = utcnow().astimezone(services(request).settings.tz).strftime("%H:%M:%S")
         # Only a column this autosave started gives the form its version: any other page keeps
         # the version it was loaded with, so a save over someone else's is still refused.
         answer: dict[str, object] = {"saved_at": saved_at}
@@ -129,7 +129,7 @@ def _autosave(
 
 def _fields(request: Request, form: FormData) -> ArticleFields | JSONResponse:
     """The fields as typed, or the answer to send when they cannot be kept (what is wrong)."""
-    settings = request.app.state.settings
+    settings = services(request).settings
     posted = read_article_form(
         form, tz=settings.tz, current_hero=(None,) * 3, media_dir=settings.media_dir
     )
@@ -146,7 +146,7 @@ def _pending(
     )
     if revision is None:
         return JSONResponse({"pending": False}, headers=PRIVATE)
-    at = desk.aware(revision.created_at).astimezone(request.app.state.settings.tz)
+    at = desk.aware(revision.created_at).astimezone(services(request).settings.tz)
     return JSONResponse(
         {"pending": True, "saved_at": at.strftime("%-d %B, %H:%M"), **_form_values(revision)},
         headers=PRIVATE,

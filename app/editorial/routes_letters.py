@@ -7,11 +7,11 @@ from datetime import date
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
-from sqlalchemy.engine import Connection
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 from starlette.datastructures import FormData
 
-from app.db import core, session_scope
+from app.db import session_scope
+from app.deps import services
 from app.editorial import letters
 from app.editorial.auth import CurrentStaff, require_staff
 from app.editorial.pages import checked_form, kept_page, render_keepable
@@ -21,11 +21,10 @@ from app.editorial.queue import (
     QueueFilter,
     QueueView,
     list_queue,
-    queue_counts,
 )
+from app.editorial.reads import DeskReads
 from app.editorial.workflow import IllegalMove, NotAllowed
-from app.models import MAX_ID, Question, QuestionStatus, Staff, utcnow
-from app.submissions.service import topic_names
+from app.models import MAX_ID, QuestionStatus, Staff, utcnow
 
 router = APIRouter(prefix="/admin", include_in_schema=False, dependencies=[Depends(require_staff)])
 
@@ -55,7 +54,7 @@ async def queue(
         q=q,
     )
     # A few rows from small tables: read in place, with no worker thread (see BriefReads).
-    counts, names, topics = await request.app.state.brief_reads(_queue_facts)
+    counts, names, topics = await services(request).part(DeskReads).queue_facts()
     view = QueueView(
         where=where,
         after=after,
@@ -65,7 +64,7 @@ async def queue(
         staff_names=tuple(names.items()),
         topics=tuple(topics),
     )
-    kept: KeptPages = request.app.state.queue_pages
+    kept: KeptPages = services(request).part(KeptPages)
     with_flash = "done" in request.query_params  # a message for this visit only: not kept
     page = None if with_flash else kept.get(view)
     if page is None:
@@ -76,12 +75,8 @@ async def queue(
     return kept_page(request, page)
 
 
-def _queue_facts(connection: Connection) -> tuple[QueueCounts, dict[int, str], list[str]]:
-    return queue_counts(connection), staff_names(connection), topic_names(connection)
-
-
 def _render_queue(request: Request, view: QueueView, counts: QueueCounts) -> bytes:
-    with Session(request.app.state.engine) as session:
+    with Session(services(request).engine) as session:
         page = list_queue(session=session, where=view.where, after=view.after)
     context = {
         "page": page,
@@ -109,11 +104,11 @@ def _bulk(request: Request, staff: Staff, form: FormData) -> Response:
     ]
     if action not in ("decline", "spam") or not ids:
         return RedirectResponse("/admin/queue?done=nothing-selected", status_code=303)
-    with session_scope(request.app.state.engine) as session:
+    with session_scope(services(request).engine) as session:
         try:
             moved, skipped = letters.bulk_triage(
                 session=session,
-                settings=request.app.state.settings,
+                settings=services(request).settings,
                 ids=ids,
                 action=action,
                 staff=staff,
@@ -134,12 +129,12 @@ def _triage(request: Request, question_id: int, staff: Staff, form: FormData) ->
     action = str(form.get("action", ""))
     if action not in letters.TRIAGE:
         raise HTTPException(400)
-    with session_scope(request.app.state.engine) as session:
-        question = load_question(session, question_id)
+    with session_scope(services(request).engine) as session:
+        question = letters.load_question(session, question_id)
         try:
             letters.triage(
                 session=session,
-                settings=request.app.state.settings,
+                settings=services(request).settings,
                 question=question,
                 action=action,
                 staff=staff,
@@ -166,10 +161,10 @@ def _add_note(request: Request, question_id: int, staff: Staff, form: FormData) 
         return RedirectResponse(
             f"/admin/questions/{question_id}?done=empty-note#notes", status_code=303
         )
-    with session_scope(request.app.state.engine) as session:
+    with session_scope(services(request).engine) as session:
         letters.add_note(
             session=session,
-            question=load_question(session, question_id),
+            question=letters.load_question(session, question_id),
             staff=staff,
             body=body[:5000],
             now=utcnow(),
@@ -190,11 +185,11 @@ def _assign(request: Request, question_id: int, staff: Staff, form: FormData) ->
         due_on = date.fromisoformat(due_text) if due_text else None
     except ValueError:
         raise HTTPException(400, "Use a date such as 2026-12-01.") from None
-    with session_scope(request.app.state.engine) as session:
+    with session_scope(services(request).engine) as session:
         try:
             letters.assign(
                 session=session,
-                question=load_question(session, question_id),
+                question=letters.load_question(session, question_id),
                 staff=staff,
                 assignee_id=int(assignee)
                 if assignee.isascii() and assignee.isdigit() and int(assignee) <= MAX_ID
@@ -206,20 +201,3 @@ def _assign(request: Request, question_id: int, staff: Staff, form: FormData) ->
         except ValueError as exc:
             raise HTTPException(400, str(exc)) from exc
     return RedirectResponse(f"/admin/questions/{question_id}?done=assigned", status_code=303)
-
-
-def load_question(session: Session, question_id: int) -> Question:
-    """The letter with this id, or 404."""
-    question = session.get(Question, question_id) if 0 < question_id <= MAX_ID else None
-    if question is None:
-        raise HTTPException(404)
-    return question
-
-
-_STAFF_NAMES = select(Staff.id, Staff.name, Staff.email).order_by(col(Staff.email))
-
-
-def staff_names(db: Session | Connection) -> dict[int, str]:
-    """Display names of all staff, by id."""
-    rows = core(db).execute(_STAFF_NAMES)
-    return {i: name or email for i, name, email in rows if i is not None}

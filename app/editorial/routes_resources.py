@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 from starlette.datastructures import FormData
 
 from app.db import session_scope
-from app.deps import SessionDep
+from app.deps import SessionDep, services
 from app.editorial.auth import EditorStaff
 from app.editorial.pages import checked_form, render_admin
 from app.editorial.resources import (
@@ -102,7 +102,7 @@ async def edit_resource(request: Request, resource_id: int, editor: EditorStaff)
 
 
 def _save(request: Request, resource_id: int | None, form: FormData, by: Staff) -> Response:
-    with session_scope(request.app.state.engine) as session:
+    with session_scope(services(request).engine) as session:
         resource = _load(session, resource_id) if resource_id else None
         posted = read_resource_form(form)
         if posted.errors:
@@ -125,7 +125,7 @@ async def remove_resource(request: Request, resource_id: int, editor: EditorStaf
 
 
 def _delete(request: Request, resource_id: int, by: Staff) -> Response:
-    with session_scope(request.app.state.engine) as session:
+    with session_scope(services(request).engine) as session:
         resource = _load(session, resource_id)
         try:
             delete_resource(session=session, resource=resource, by=by)
@@ -154,7 +154,7 @@ async def choose_topic_resource(request: Request, topic_id: int, editor: EditorS
 
 
 def _choose(request: Request, topic_id: int, value: str, by: Staff) -> Response:
-    with session_scope(request.app.state.engine) as session:
+    with session_scope(services(request).engine) as session:
         topic = _topic(session, topic_id)
         resource_id = None
         if value.strip():

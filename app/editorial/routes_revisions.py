@@ -9,7 +9,7 @@ from sqlmodel import select
 from starlette.datastructures import FormData
 
 from app.db import session_scope
-from app.deps import SessionDep
+from app.deps import SessionDep, services
 from app.editorial.articles import revision_fields
 from app.editorial.auth import CurrentStaff, require_staff
 from app.editorial.pages import checked_form, render_admin
@@ -83,7 +83,7 @@ def _restore(
     request: Request, article_id: int, revision_id: int, staff: Staff, form: FormData
 ) -> Response:
     version = str(form.get("version", ""))
-    with session_scope(request.app.state.engine) as session:
+    with session_scope(services(request).engine) as session:
         article = _article(session, article_id)
         revision = session.get(ArticleRevision, revision_id) if revision_id <= MAX_ID else None
         # An autosave is what one editor was typing: never a revision anyone may restore.
@@ -102,7 +102,7 @@ def _restore(
         try:
             change_article(
                 session=session,
-                settings=request.app.state.settings,
+                settings=services(request).settings,
                 article=article,
                 change=change,
                 staff=staff,

@@ -9,15 +9,14 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, RedirectResponse
 from sqlmodel import Session, col, select
 from starlette.datastructures import FormData
 
-from app.db import session_scope
-from app.deps import SessionDep
+from app.csrf import CheckedForm
+from app.deps import SessionDep, WriteSession
 from app.editorial.auth import AdminStaff, EditorStaff, require_staff
-from app.editorial.pages import checked_form, render_admin
+from app.editorial.pages import render_admin
 from app.editorial.resources import list_resources
 from app.editorial.topics import (
     TopicError,
@@ -28,7 +27,7 @@ from app.editorial.topics import (
     topic_rows,
     update_topic,
 )
-from app.models import MAX_ID, Staff, Topic
+from app.models import MAX_ID, Topic
 
 router = APIRouter(prefix="/admin", include_in_schema=False, dependencies=[Depends(require_staff)])
 
@@ -69,42 +68,34 @@ def topics_page(request: Request, session: SessionDep, editor: EditorStaff) -> R
 
 
 @router.post("/topics")
-async def add_topic(request: Request, editor: EditorStaff) -> Response:
-    form = await checked_form(request)
-    return await run_in_threadpool(_add_topic, request, editor, form)
-
-
-def _add_topic(request: Request, editor: Staff, form: FormData) -> Response:
+def add_topic(
+    request: Request, editor: EditorStaff, form: CheckedForm, session: WriteSession
+) -> Response:
     values = {"name": _text(form, "name")[:200], "description": _text(form, "description")}
-    with session_scope(request.app.state.engine) as session:
-        try:
-            topic = create_topic(session=session, by=editor, **values)
-        except TopicError as exc:
-            session.rollback()
-            if _wants_json(request):
-                return JSONResponse({"error": str(exc)}, status_code=422)
-            return _list_page(request, session, error=str(exc), values=values, status_code=422)
-        answer = {"id": topic.id, "name": topic.name, "slug": topic.slug}
+    try:
+        topic = create_topic(session=session, by=editor, **values)
+    except TopicError as exc:
+        session.rollback()
+        if _wants_json(request):
+            return JSONResponse({"error": str(exc)}, status_code=422)
+        return _list_page(request, session, error=str(exc), values=values, status_code=422)
+    answer = {"id": topic.id, "name": topic.name, "slug": topic.slug}
     if _wants_json(request):
         return JSONResponse(answer, status_code=201, headers={"Cache-Control": "no-store"})
     return RedirectResponse(f"/admin/topics/{answer['id']}?done=topic-created", status_code=303)
 
 
 @router.post("/topics/merge")
-async def merge(request: Request, admin: AdminStaff) -> Response:
-    form = await checked_form(request)
-    return await run_in_threadpool(_merge, request, admin, form)
-
-
-def _merge(request: Request, admin: Staff, form: FormData) -> Response:
-    with session_scope(request.app.state.engine) as session:
-        source, into = _topic(session, form.get("source")), _topic(session, form.get("into"))
-        try:
-            merge_topics(session=session, source=source, into=into, by=admin)
-        except TopicError as exc:
-            session.rollback()
-            return _topic_page(request, session, source, error=str(exc), status_code=422)
-        into_id = into.id
+def merge(
+    request: Request, admin: AdminStaff, form: CheckedForm, session: WriteSession
+) -> Response:
+    source, into = _topic(session, form.get("source")), _topic(session, form.get("into"))
+    try:
+        merge_topics(session=session, source=source, into=into, by=admin)
+    except TopicError as exc:
+        session.rollback()
+        return _topic_page(request, session, source, error=str(exc), status_code=422)
+    into_id = into.id
     if form.get("from") == "list":
         return RedirectResponse("/admin/topics?done=topic-merged", status_code=303)
     return RedirectResponse(f"/admin/topics/{into_id}?done=topic-merged", status_code=303)
@@ -139,39 +130,29 @@ def topic_page(
 
 
 @router.post("/topics/{topic_id}")
-async def edit_topic(request: Request, topic_id: str, admin: AdminStaff) -> Response:
-    form = await checked_form(request)
-    return await run_in_threadpool(_edit_topic, request, topic_id, admin, form)
-
-
-def _edit_topic(request: Request, topic_id: str, admin: Staff, form: FormData) -> Response:
+def edit_topic(
+    request: Request, topic_id: str, admin: AdminStaff, form: CheckedForm, session: WriteSession
+) -> Response:
     values = {"name": _text(form, "name")[:200], "description": _text(form, "description")}
-    with session_scope(request.app.state.engine) as session:
+    topic = _topic(session, topic_id)
+    try:
+        update_topic(session=session, topic=topic, by=admin, **values)
+    except TopicError as exc:
+        session.rollback()
         topic = _topic(session, topic_id)
-        try:
-            update_topic(session=session, topic=topic, by=admin, **values)
-        except TopicError as exc:
-            session.rollback()
-            topic = _topic(session, topic_id)
-            return _topic_page(
-                request, session, topic, error=str(exc), values=values, status_code=422
-            )
+        return _topic_page(request, session, topic, error=str(exc), values=values, status_code=422)
     return RedirectResponse(f"/admin/topics/{topic_id}?done=topic-saved", status_code=303)
 
 
 @router.post("/topics/{topic_id}/delete")
-async def remove_topic(request: Request, topic_id: str, admin: AdminStaff) -> Response:
-    await checked_form(request)
-    return await run_in_threadpool(_remove_topic, request, topic_id, admin)
-
-
-def _remove_topic(request: Request, topic_id: str, admin: Staff) -> Response:
-    with session_scope(request.app.state.engine) as session:
+def remove_topic(
+    request: Request, topic_id: str, admin: AdminStaff, form: CheckedForm, session: WriteSession
+) -> Response:
+    topic = _topic(session, topic_id)
+    try:
+        delete_topic(session=session, topic=topic, by=admin)
+    except TopicError as exc:
+        session.rollback()
         topic = _topic(session, topic_id)
-        try:
-            delete_topic(session=session, topic=topic, by=admin)
-        except TopicError as exc:
-            session.rollback()
-            topic = _topic(session, topic_id)
-            return _topic_page(request, session, topic, error=str(exc), status_code=409)
+        return _topic_page(request, session, topic, error=str(exc), status_code=409)
     return RedirectResponse("/admin/topics?done=topic-deleted", status_code=303)

@@ -11,6 +11,7 @@ from fastapi import Request
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from app.deps import services
 from app.editorial.queue import queue_counts
 
 
@@ -73,5 +74,5 @@ def shell_context(request: Request) -> dict[str, Any]:
     return {
         "sections": SECTIONS,
         "section": current,
-        "shell_counts": _COUNTS.read(request.app.state.engine),
+        "shell_counts": _COUNTS.read(services(request).engine),
     }

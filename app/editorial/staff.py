@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import delete
+from sqlalchemy.engine import Connection
 from sqlmodel import Session, col, select
 
+from app.db import core
 from app.editorial import audit
 from app.editorial.passwords import hash_password, password_problem
 from app.models import Role, Staff, StaffSession
@@ -13,6 +17,11 @@ from app.models import Role, Staff, StaffSession
 
 class StaffError(ValueError):
     """A staff change that cannot be made; the message says why."""
+
+
+def session_hash(session_id: str) -> str:
+    """What is stored of a session id: its hash, so a copy of the database signs nobody in."""
+    return hashlib.sha256(session_id.encode()).hexdigest()
 
 
 def create_staff(
@@ -77,3 +86,12 @@ def change_staff(
 def list_staff(*, session: Session) -> list[Staff]:
     """Everyone, by email."""
     return list(session.exec(select(Staff).order_by(col(Staff.email))).all())
+
+
+_STAFF_NAMES = select(Staff.id, Staff.name, Staff.email).order_by(col(Staff.email))
+
+
+def staff_names(db: Session | Connection) -> dict[int, str]:
+    """Display names of all staff, by id."""
+    rows = core(db).execute(_STAFF_NAMES)
+    return {i: name or email for i, name, email in rows if i is not None}

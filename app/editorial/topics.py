@@ -7,8 +7,10 @@ import unicodedata
 from dataclasses import dataclass
 
 from sqlalchemy import case, delete, func, or_, update
+from sqlalchemy.engine import Connection
 from sqlmodel import Session, col, select
 
+from app.db import core
 from app.editorial import audit
 from app.editorial.articles import after_public_change
 from app.markdown import clean_text, slugify
@@ -274,3 +276,11 @@ def _refresh_articles(session: Session, topic_id: int | None) -> None:
     for article in articles:
         after_public_change(session=session, article=article)
     bump_content_version(session)
+
+
+_TOPIC_NAMES = select(Topic.name).order_by(col(Topic.name))
+
+
+def topic_names(db: Session | Connection) -> list[str]:
+    """Every topic's name, in order: what a reader may hint at, and what editors filter by."""
+    return list(core(db).execute(_TOPIC_NAMES).scalars())

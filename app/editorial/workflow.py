@@ -38,7 +38,7 @@ from app.models import (
     Staff,
     utcnow,
 )
-from app.publishing.search import index_question
+from app.search import index_question
 
 Q = QuestionStatus
 QUESTION_MOVES: dict[str, set[str]] = {
@@ -82,6 +82,36 @@ def withdraw_question(*, session: Session, question: Question, now: datetime | N
 def erase_submitter_email(*, session: Session, question_id: int) -> None:
     """Forget a reader's email address."""
     session.execute(delete(QuestionContact).where(QuestionContact.question_id == question_id))  # type: ignore[arg-type]
+
+
+# What a letter's state means to its writer: (code, label, sentence) on the status page.
+_NOT_SELECTED = (
+    "not-selected",
+    "Not selected",
+    "We could not take your letter for the column. Thank you for trusting us with it.",
+)
+STATUS_WORDS = {
+    Q.new: ("received", "Received", "Your letter has arrived safely. An editor will read it."),
+    Q.shortlisted: ("received", "Received", "Your letter has arrived and an editor has read it."),
+    Q.answering: (
+        "answering",
+        "Being answered",
+        "A columnist is writing an answer to your letter.",
+    ),
+    Q.published: ("published", "Published", "Your letter has been answered and published."),
+    Q.declined: _NOT_SELECTED,
+    Q.spam: _NOT_SELECTED,
+    Q.withdrawn: (
+        "withdrawn",
+        "Withdrawn",
+        "You withdrew this letter. Its text and address are erased.",
+    ),
+}
+
+
+def status_words(question: Question) -> tuple[str, str, str]:
+    """(code, label, sentence) describing where a letter stands, in plain words."""
+    return STATUS_WORDS[QuestionStatus(question.status)]
 
 
 # ---- Articles -------------------------------------------------------------------------
@@ -424,6 +454,18 @@ def publish_due(*, session: Session, settings: Settings, now: datetime) -> list[
         _audit(session=session, article=article, action="publish_due", staff=None)
         published.append(article.id or 0)
     return published
+
+
+def publish_imported(*, session: Session, article: Article, published_at: datetime) -> None:
+    """Publish a column that came from a content file, dated as the file says. The file is the
+    text as its author meant it to read; what the aid finds in it is reported to whoever ran
+    the import."""
+    article.status = A.published
+    article.published_at = published_at
+    article.publish_at = None
+    session.add(article)
+    session.flush()
+    after_public_change(session=session, article=article)
 
 
 def _claim_scheduled(session: Session, article: Article, **values: Any) -> bool:

@@ -9,13 +9,12 @@ from app.config import Settings
 
 def cmd_newsletter_send(args: argparse.Namespace, settings: Settings) -> int:
     """Queue a digest of the new columns for every confirmed subscriber, then send what is due."""
-    from app.cli import migrated_engine  # app.cli imports this module, so import it late
-    from app.db import session_scope
+    from app.db import migrated_engine, session_scope
     from app.mail import deliver_due
     from app.models import utcnow
     from app.newsletter.service import send_digest
 
-    engine = migrated_engine(settings)
+    engine = migrated_engine(settings.database_url)
     try:
         with session_scope(engine) as session:
             digest = send_digest(session=session, settings=settings, now=utcnow())

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from app import csrf
 from app.db import session_scope
-from app.deps import SessionDep
+from app.deps import SessionDep, services
 from app.models import SubscriberStatus, utcnow
 from app.newsletter import service, tokens
 from app.ratelimit import client_address, client_hash
@@ -28,7 +28,7 @@ PRIVATE = {
 
 def newsletter_form_token(request: Request) -> str:
     """The hourly public token for the sign-up box on cached public pages."""
-    return tokens.public_form_token(request.app.state.secret_key, utcnow())
+    return tokens.public_form_token(services(request).secret_key, utcnow())
 
 
 templates.env.globals["newsletter_form_token"] = newsletter_form_token
@@ -74,7 +74,7 @@ def _token_accepted(request: Request, submitted: object) -> bool:
     # Cached public pages carry the hourly public token; this site's own pages the cookie one.
     if not csrf.origin_allowed(request):
         return False
-    secret = request.app.state.secret_key
+    secret = services(request).secret_key
     return tokens.public_form_token_valid(secret, submitted, utcnow()) or csrf.csrf_valid(
         request, submitted
     )
@@ -117,12 +117,12 @@ async def sign_up(request: Request) -> Response:
 
 
 def _record_sign_up(request: Request, email: str, typed: str) -> Response:
-    secret, now = request.app.state.secret_key, utcnow()
+    secret, now = services(request).secret_key, utcnow()
     try:
-        with session_scope(request.app.state.engine) as session:
+        with session_scope(services(request).engine) as session:
             service.sign_up(
                 session=session,
-                settings=request.app.state.settings,
+                settings=services(request).settings,
                 secret=secret,
                 email=email,
                 client=client_hash(secret, client_address(request), now),
@@ -157,9 +157,9 @@ def check_your_inbox(request: Request) -> Response:
 
 @router.get("/newsletter/confirm/{token}")
 def confirm(request: Request, token: str) -> Response:
-    with session_scope(request.app.state.engine) as session:
+    with session_scope(services(request).engine) as session:
         result = service.confirm_subscription(
-            session=session, secret=request.app.state.secret_key, token=token, now=utcnow()
+            session=session, secret=services(request).secret_key, token=token, now=utcnow()
         )
     if result is service.ConfirmResult.confirmed:
         return render_private(request, "newsletter/confirmed.html")
@@ -172,7 +172,7 @@ def confirm(request: Request, token: str) -> Response:
 @router.get("/newsletter/unsubscribe/{token}")
 def unsubscribe_page(request: Request, token: str, session: SessionDep) -> Response:
     subscriber = service.subscriber_by_unsubscribe_token(
-        session=session, secret=request.app.state.secret_key, token=token
+        session=session, secret=services(request).secret_key, token=token
     )
     if subscriber is None:
         return _bad_unsubscribe_link(request)
@@ -186,9 +186,9 @@ def unsubscribe_page(request: Request, token: str, session: SessionDep) -> Respo
 def unsubscribe(request: Request, token: str) -> Response:
     # No CSRF check: the signed token in the address is the authority, and mail providers'
     # one-click POSTs (RFC 8058) come without cookies or an Origin of ours.
-    with session_scope(request.app.state.engine) as session:
+    with session_scope(services(request).engine) as session:
         subscriber = service.subscriber_by_unsubscribe_token(
-            session=session, secret=request.app.state.secret_key, token=token
+            session=session, secret=services(request).secret_key, token=token
         )
         if subscriber is not None:
             service.unsubscribe(session=session, subscriber=subscriber, now=utcnow())

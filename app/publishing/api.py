@@ -8,8 +8,8 @@ from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel
 
 from app.api_errors import error_responses
+from app.column_fields import FIELDS
 from app.deps import SessionDep, SettingsDep
-from app.editorial.column_fields import FIELDS
 from app.models import Article, Topic
 from app.publishing import service
 from app.urls import column_url

@@ -8,10 +8,11 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import PlainTextResponse
 
-from app.deps import SessionDep, SettingsDep
+from app.deps import SessionDep, SettingsDep, services
 from app.models import Article
 from app.publishing import service, sitemaps
 from app.publishing.http import cacheable
+from app.publishing.pages import SiteTexts
 from app.templating import templates
 
 router = APIRouter()
@@ -40,7 +41,7 @@ def _feed(
     alternate: str,
     topic_id: int | None = None,
 ) -> Response:
-    settings = request.app.state.settings
+    settings = services(request).settings
     listing = service.list_published(session=session, size=FEED_SIZE, topic_id=topic_id)
     ids = [a.id for a in listing.items if a.id is not None]
     updated = max((a.updated_at for a in listing.items), default=None)
@@ -89,7 +90,7 @@ def _site_urls(request: Request, session: SessionDep) -> dict[str, Any]:
     return {
         "site_pages": True,
         "topics": service.list_topics(session=session),
-        "pages": list(request.app.state.pages),
+        "pages": list(services(request).part(SiteTexts).pages),
     }
 
 

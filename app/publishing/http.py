@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from fastapi import Request, Response
 from fastapi.dependencies.models import Dependant
@@ -14,6 +14,7 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.publishing.cache import CachedPage, PageCache, Shelf
+from app.publishing.popularity import ViewCounter
 
 # Pages under these prefixes are private, personal or not HTML pages of ours: never kept.
 UNCACHED_PREFIXES = ("/admin", "/ask", "/api/", "/newsletter", "/static/", "/media/", "/healthz")
@@ -97,9 +98,13 @@ def mark_article(request: Request, article_id: int) -> None:
 class PageCacheMiddleware:
     """Serves GETs of public pages from the page cache, and fills it from fresh renders."""
 
-    def __init__(self, app: ASGIApp, *, cache: PageCache) -> None:
+    def __init__(
+        self, app: ASGIApp, *, cache: PageCache, view_counter: ViewCounter, tz: tzinfo
+    ) -> None:
         self.app = app
         self.cache = cache
+        self.view_counter = view_counter
+        self.tz = tz
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         wanted = scope["type"] == "http" and scope["method"] == "GET"
@@ -119,9 +124,7 @@ class PageCacheMiddleware:
 
     async def _answer(self, scope: Scope, send: Send, page: CachedPage) -> None:
         if page.article_id is not None:
-            app_state = scope["app"].state
-            today = datetime.now(app_state.settings.tz).date()
-            app_state.view_counter.record(page.article_id, today)
+            self.view_counter.record(page.article_id, datetime.now(self.tz).date())
         if etag_matches(Headers(scope=scope).get("if-none-match", ""), page.etag):
             headers = [(k, v) for k, v in page.headers if k in _KEPT_ON_304]
             await send({"type": "http.response.start", "status": 304, "headers": headers})

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.frontmatter import ContentError, split_front_matter
 from app.markdown import render_markdown
-from app.publishing.content_files import ContentError, split_front_matter
 
 
 @dataclass(frozen=True)
@@ -41,3 +41,15 @@ def load_crisis_notice(content_dir: Path) -> StaticPage | None:
         return None
     meta, body = split_front_matter(path.read_text(encoding="utf-8"))
     return StaticPage("crisis", str(meta.get("title", "")), "", render_markdown(body))
+
+
+@dataclass(frozen=True)
+class SiteTexts:
+    """The static pages, by slug, and the crisis notice: read from `content/` at start-up."""
+
+    pages: dict[str, StaticPage]
+    crisis: StaticPage | None
+
+    @classmethod
+    def load(cls, content_dir: Path) -> SiteTexts:
+        return cls(load_pages(content_dir), load_crisis_notice(content_dir))

@@ -2,24 +2,24 @@
 
 from __future__ import annotations
 
-import time
 from datetime import date, datetime
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response
 from fastapi.responses import RedirectResponse
 
 from app.config import Settings
-from app.deps import SessionDep, SettingsDep
+from app.deps import SessionDep, SettingsDep, services
 from app.publishing import service
 from app.publishing.cache import Shelf
 from app.publishing.http import cacheable, mark_article
-from app.publishing.search import search_articles
+from app.publishing.pages import SiteTexts
+from app.publishing.popularity import ViewCounter
 from app.publishing.service import ArticleCard
+from app.search import search_articles
 from app.templating import templates
 from app.urls import column_path, column_url
 
 router = APIRouter()
-POPULAR_SECONDS = 30.0
 PageNumber = Query(1, ge=1, le=10_000)
 
 
@@ -34,7 +34,7 @@ def render_public(
     """Render a public page as a cacheable response, kept by the page cache on the `keep`
     shelf."""
     rendered = templates.TemplateResponse(request, template, context)
-    settings = request.app.state.settings
+    settings = services(request).settings
     return cacheable(
         request,
         bytes(rendered.body),
@@ -76,7 +76,7 @@ def article_page(
             return RedirectResponse(column_path(new_slug), status_code=301)
         raise HTTPException(404)
     assert article.id is not None
-    request.app.state.view_counter.record(article.id, _today(settings))
+    services(request).part(ViewCounter).record(article.id, _today(settings))
     mark_article(request, article.id)
     related = service.related_articles(session=session, article=article)
     topics = service.topics_for(session=session, article_ids=[article.id])[article.id]
@@ -162,21 +162,12 @@ def _today(settings: Settings) -> date:
 
 
 def _popular(request: Request, session: SessionDep, settings: Settings) -> list[ArticleCard]:
-    """The most-read list, worked out at most every POPULAR_SECONDS per worker (it sums a
-    month of view counts) and at once after this worker added its own counts."""
-    key = (_today(settings), request.app.state.view_counter.flushes)
-    memo: tuple[object, float, list[int]] | None = getattr(request.app.state, "popular", None)
-    if memo is None or memo[0] != key or time.monotonic() > memo[1]:
-        articles = service.popular_articles(session=session, today=key[0])
-        memo = (key, time.monotonic() + POPULAR_SECONDS, [a.id for a in articles if a.id])
-        request.app.state.popular = memo
-        return articles
-    return service.articles_by_ids(session=session, ids=memo[2])
+    return services(request).part(ViewCounter).popular(session, _today(settings))
 
 
 @router.get("/{page_slug}", include_in_schema=False)
 def static_page(request: Request, page_slug: str) -> Response:
-    page = request.app.state.pages.get(page_slug)
+    page = services(request).part(SiteTexts).pages.get(page_slug)
     if page is None:
         raise HTTPException(404)
     return render_public(request, "public/page.html", {"page": page})

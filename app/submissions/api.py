@@ -13,7 +13,9 @@ from sqlalchemy.exc import OperationalError
 
 from app import csrf
 from app.api_errors import error_responses
-from app.deps import SessionDep
+from app.deps import SessionDep, services
+from app.editorial.reads import DeskReads
+from app.editorial.workflow import status_words
 from app.models import Article, utcnow
 from app.ratelimit import RateLimited
 from app.submissions import service
@@ -69,7 +71,7 @@ async def create_question(
     if not csrf.origin_allowed(request):
         return _error(403, "Cross-site requests are not accepted.")
     try:
-        topics = await request.app.state.brief_reads(service.topic_names)
+        topics = await services(request).part(DeskReads).topic_names()
     except OperationalError:
         return _busy()
     letter, errors = validate_letter(body.model_dump(), topics)
@@ -77,7 +79,7 @@ async def create_question(
         return JSONResponse(
             {"detail": "Please correct the fields listed.", "errors": errors}, status_code=422
         )
-    settings = request.app.state.settings
+    settings = services(request).settings
     key = f"api:{idempotency_key}" if idempotency_key else service.new_submission_key()
     try:
         # The write, and the wait for it, in a worker thread.
@@ -103,11 +105,11 @@ def question_status(token: str, request: Request, session: SessionDep) -> Questi
     question = service.find_by_token(session=session, token=token)
     if question is None:
         raise HTTPException(404, "No letter has this token.")
-    code, label, sentence = service.status_words(question)
+    code, label, sentence = status_words(question)
     article = session.get(Article, question.article_id) if question.article_id else None
     article_url = None
     if article is not None and article.status == "published":
-        article_url = column_url(request.app.state.settings.base_url, article.slug)
+        article_url = column_url(services(request).settings.base_url, article.slug)
     return QuestionStatusOut(
         status=code,
         label=label,

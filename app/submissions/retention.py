@@ -10,8 +10,8 @@ from sqlmodel import Session, col, select
 
 from app.config import Settings
 from app.models import Question, QuestionContact, QuestionStatus
-from app.publishing.search import unindex_questions
 from app.ratelimit import forget_old_events
+from app.search import unindex_questions
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,11 @@ from starlette.datastructures import FormData
 
 from app import csrf
 from app.db import session_scope
-from app.deps import SessionDep
-from app.editorial.workflow import WITHDRAWABLE, IllegalMove, withdraw_question
+from app.deps import SessionDep, services
+from app.editorial.reads import DeskReads
+from app.editorial.workflow import WITHDRAWABLE, IllegalMove, status_words, withdraw_question
 from app.models import Article, utcnow
+from app.publishing.pages import SiteTexts
 from app.ratelimit import RateLimited
 from app.submissions import form_token, service
 from app.submissions.validation import QUESTION_MAX, validate_letter
@@ -38,7 +40,7 @@ def render_form(
     headers: dict[str, str] | None = None,
 ) -> Response:
     """The letter form, with whatever the reader typed kept in place."""
-    secret = request.app.state.secret_key
+    secret = services(request).secret_key
     response = templates.TemplateResponse(
         request,
         "ask/form.html",
@@ -60,18 +62,18 @@ def render_form(
 
 @router.get("/ask")
 async def ask_form(request: Request) -> Response:
-    return render_form(request, await request.app.state.brief_reads(service.topic_names))
+    return render_form(request, await services(request).part(DeskReads).topic_names())
 
 
 @router.post("/ask")
 async def send_letter(request: Request) -> Response:
     form = await request.form()
     values = {name: str(form.get(name, "")) for name in FIELDS}
-    settings, secret = request.app.state.settings, request.app.state.secret_key
+    settings, secret = services(request).settings, services(request).secret_key
     posted_token = form.get("form_token")
     try:
         # A brief read on a connection of its own: none is held while the write below waits.
-        topics: list[str] | None = await request.app.state.brief_reads(service.topic_names)
+        topics: list[str] | None = await services(request).part(DeskReads).topic_names()
     except OperationalError:
         topics = None
 
@@ -171,7 +173,7 @@ def letter_status(request: Request, token: str, session: SessionDep) -> Response
     if question is None:
         raise HTTPException(404, headers={**PRIVATE, "Referrer-Policy": "no-referrer"})
     article = session.get(Article, question.article_id) if question.article_id else None
-    code, label, sentence = service.status_words(question)
+    code, label, sentence = status_words(question)
     response = templates.TemplateResponse(
         request,
         "ask/status.html",
@@ -183,7 +185,7 @@ def letter_status(request: Request, token: str, session: SessionDep) -> Response
             "sentence": sentence,
             "article": article if article and article.status == "published" else None,
             "can_withdraw": question.status in WITHDRAWABLE,
-            "crisis": request.app.state.crisis if question.urgent else None,
+            "crisis": services(request).part(SiteTexts).crisis if question.urgent else None,
             "csrf_token": csrf.csrf_token(request),
         },
     )
@@ -200,7 +202,7 @@ async def withdraw(request: Request, token: str) -> Response:
 def _withdraw(request: Request, token: str, form: FormData) -> Response:
     if not csrf.csrf_valid(request, form.get(csrf.TOKEN_FIELD)):
         raise HTTPException(403)
-    with session_scope(request.app.state.engine) as session:
+    with session_scope(services(request).engine) as session:
         question = service.find_by_token(session=session, token=token)
         if question is None:
             raise HTTPException(404)

@@ -15,6 +15,7 @@ import app.models  # noqa: F401  (every table is in the metadata)
 from app.cli import main
 from app.db import SEARCH_INDEX_PREFIXES, make_engine
 from app.main import create_app
+from app.publishing.popularity import ViewCounter
 from tests.asking import LETTER, form_fields, send_letter
 from tests.conftest import DatabaseFactory, make_settings
 from tests.editing import log_in, make_staff, post_answer
@@ -92,7 +93,7 @@ def fill(client: TestClient) -> dict[str, str]:
     )
     assert renamed.status_code == 303
     assert client.get("/columns/coffee-kept-kind").status_code == 200  # a view to count
-    client.app.state.view_counter.flush(client.app.state.engine)
+    client.app.state.services.part(ViewCounter).flush(client.app.state.services.engine)
     newsletter_token = soup(client.get("/newsletter").text).find(
         "input", attrs={"name": "csrf_token"}
     )["value"]

@@ -27,6 +27,7 @@ from app.editorial.auth import TOUCH_EVERY
 from app.editorial.staff import create_staff
 from app.main import create_app
 from app.models import Question, StaffSession, utcnow
+from app.publishing.popularity import ViewCounter
 from tests.asking import LETTER, form_fields, send_letter
 from tests.conftest import BACKENDS, DatabaseFactory, make_settings
 from tests.editing import PASSWORD, STAFF, csrf_of, log_in, make_staff, post_answer
@@ -289,7 +290,7 @@ def test_editor_transactions_that_read_then_write_begin_immediate(
     sqlite_newsroom: TestClient,
 ) -> None:
     client = sqlite_newsroom
-    engine = client.app.state.engine
+    engine = client.app.state.services.engine
     with BeginModes(engine) as modes:
         assert send_letter(client).status_code == 303
         assert send_letter(client, email="reader@example.org").status_code == 303
@@ -319,7 +320,7 @@ def test_editor_transactions_that_read_then_write_begin_immediate(
             anonymisation_reviewed="1",
         )
         assert published.status_code == 303
-        client.app.state.view_counter.flush(engine)
+        client.app.state.services.part(ViewCounter).flush(engine)
     assert modes.writes["IMMEDIATE"] > 10
     assert modes.upgrades == []
 
@@ -328,7 +329,7 @@ def test_a_stale_staff_session_is_touched_without_failing_on_a_busy_database(
     sqlite_newsroom: TestClient,
 ) -> None:
     client = sqlite_newsroom
-    engine = client.app.state.engine
+    engine = client.app.state.services.engine
     assert log_in(client, "editor").status_code == 303
     with Session(engine) as session:  # the editor last did something a while ago
         session.execute(update(StaffSession).values(last_seen_at=utcnow() - 2 * TOUCH_EVERY))

@@ -37,7 +37,7 @@ def full_disk_site(databases: DatabaseFactory, tmp_path: Path) -> Iterator[TestC
 
 
 def _page_count(client: TestClient) -> int:
-    with client.app.state.engine.connect() as connection:
+    with client.app.state.services.engine.connect() as connection:
         return int(connection.execute(text("PRAGMA page_count")).scalar_one())
 
 
@@ -45,7 +45,7 @@ def test_a_full_disk_gives_a_503_that_keeps_the_letter_then_recovers(
     full_disk_site: TestClient,
 ) -> None:
     client = full_disk_site
-    engine = client.app.state.engine
+    engine = client.app.state.services.engine
     url = str(engine.url)
     assert 5500 < len(BIG_LETTER) <= 6000
     assert send_letter(client, signoff="Before The Cap").status_code == 303

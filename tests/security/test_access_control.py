@@ -81,7 +81,7 @@ def test_the_matrix_covers_every_admin_route() -> None:
 def _world(client: TestClient) -> dict[str, int]:
     """A published article with two revisions, a letter, topics and staff to act on."""
     send_letter(client)
-    with Session(client.app.state.engine) as session:
+    with Session(client.app.state.services.engine) as session:
         qid = session.exec(select(Question.id)).one()
     make_topics(client, "Alpha", "Beta", "Unused")
     editor = TestClient(client.app, follow_redirects=False)
@@ -99,7 +99,7 @@ def _world(client: TestClient) -> dict[str, int]:
     post_answer(editor, qid, "save", answer="Second answer.")
     send_letter(client, question="Another letter, for the triage buttons to act upon today.")
     send_letter(client, question="A third letter, for the bulk buttons to act upon this week.")
-    with Session(client.app.state.engine) as session:
+    with Session(client.app.state.services.engine) as session:
         article = session.exec(select(Article)).one()
         revision = session.exec(
             select(ArticleRevision.id).order_by(col(ArticleRevision.id))
@@ -133,7 +133,7 @@ def _request(client: TestClient, method: str, route: str, ids: dict[str, int]) -
         path = route.format(question_id=ids["second"])
     if route == "/admin/topics/{topic_id}/delete":
         path = route.format(topic_id=ids["unused_topic"])
-    with Session(client.app.state.engine) as session:
+    with Session(client.app.state.services.engine) as session:
         ids["version"] = session.get(Article, ids["article_id"]).version
     if method == "GET":
         return client.get(path)
@@ -226,7 +226,7 @@ def test_each_role_gets_exactly_what_it_may(newsroom: TestClient, role: str) -> 
 
 def test_drafts_and_unpublished_columns_are_404_to_the_public(newsroom: TestClient) -> None:
     ids = _world(newsroom)
-    with Session(newsroom.app.state.engine) as session:
+    with Session(newsroom.app.state.services.engine) as session:
         slug = session.get(Article, ids["article_id"]).slug
     public = TestClient(newsroom.app, follow_redirects=False)
     assert public.get(f"/columns/{slug}").status_code == 404

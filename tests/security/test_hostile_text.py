@@ -37,7 +37,7 @@ def open_desk(database_url: str, tmp_path: Path) -> Iterator[TestClient]:
 def _publish(client: TestClient, number: int, text: str) -> dict[str, str]:
     """Send `text` in every field a reader or editor fills, publish it, return its pages."""
     status = send_letter(client, question=f"{LETTER}\n\n{text}", signoff=text[:60] or "x")
-    with Session(client.app.state.engine) as session:
+    with Session(client.app.state.services.engine) as session:
         qid = session.exec(select(Question.id).order_by(col(Question.id).desc())).first()
     # The topic as the form will read it (control characters removed), made ahead of the save.
     topic = " ".join(clean_text(text).replace(",", " ").split())[:60] or "blank"
@@ -55,7 +55,7 @@ def _publish(client: TestClient, number: int, text: str) -> dict[str, str]:
         letter=f"Dear Ethics Consult,\n\n{text}",
     )
     assert response.status_code == 303, (number, response.text[:300])
-    with Session(client.app.state.engine) as session:
+    with Session(client.app.state.services.engine) as session:
         article = session.exec(select(Article).order_by(col(Article.id).desc())).first()
     slug = article.slug
     return {

@@ -42,9 +42,11 @@ def test_a_whole_journey_leaves_nothing_private_in_the_logs(
         answer="Keep what you must.",
         anonymisation_reviewed="1",
     )
-    newsroom.app.state.settings.smtp_url = "smtp://127.0.0.1:9"  # refused: a logged failure
+    newsroom.app.state.services.settings.smtp_url = (
+        "smtp://127.0.0.1:9"  # refused: a logged failure
+    )
     send_letter(newsroom, question=LETTER + " Again.", email=ADDRESS)
-    deliver_due(newsroom.app.state.engine, newsroom.app.state.settings)
+    deliver_due(newsroom.app.state.services.engine, newsroom.app.state.services.settings)
 
     def explode(**_: object) -> None:
         raise RuntimeError("boom")

@@ -22,26 +22,21 @@ from pydantic import (
 )
 from sqlmodel import Session, select
 
+from app.column_fields import FIELDS, STORED_FIELDS
 from app.editorial import guard
 from app.editorial.articles import (
     ArticleFields,
     apply_fields,
     ensure_topic,
     fields_of,
-    publish_imported,
 )
-from app.editorial.column_fields import FIELDS, STORED_FIELDS
 from app.editorial.resources import find_or_create
+from app.editorial.workflow import publish_imported
+from app.frontmatter import ContentError, split_front_matter
 from app.markdown import slugify
 from app.models import Article, CalloutMode, Topic
 
 ANSWER_SEPARATOR = "---answer---"
-# LibYAML's parser when PyYAML has it (ten times faster on a big import), same safe rules.
-SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class ContentError(ValueError):
-    """A content file that cannot be imported; the message names the file and the field."""
 
 
 class Callout(BaseModel):
@@ -93,31 +88,6 @@ class ImportReport:
     @property
     def changes(self) -> int:
         return self.created + self.updated + self.topics_changed
-
-
-def _safe_yaml(source: str) -> Any:
-    loader = SAFE_LOADER(source)
-    try:
-        return loader.get_single_data()
-    finally:
-        loader.dispose()
-
-
-def split_front_matter(source: str) -> tuple[dict[str, Any], str]:
-    """The YAML front matter (as a dict) and the body of a Markdown file."""
-    if not source.startswith("---"):
-        raise ContentError("front matter: the file must start with a '---' line")
-    _, _, rest = source.partition("\n")
-    meta_text, sep, body = rest.partition("\n---\n")
-    if not sep:
-        raise ContentError("front matter: no closing '---' line")
-    try:
-        meta = _safe_yaml(meta_text) or {}
-    except yaml.YAMLError as exc:
-        raise ContentError(f"front matter: not valid YAML ({exc.__class__.__name__})") from exc
-    if not isinstance(meta, dict):
-        raise ContentError("front matter: expected 'field: value' lines")
-    return meta, body
 
 
 def parse_column(path: Path) -> tuple[ColumnMeta, str, str]:

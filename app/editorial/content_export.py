@@ -11,10 +11,10 @@ from zoneinfo import ZoneInfo
 import yaml
 from sqlmodel import Session, col, select
 
+from app.column_fields import FIELDS
 from app.editorial.articles import article_topic_names
-from app.editorial.column_fields import FIELDS
+from app.editorial.content_import import ANSWER_SEPARATOR
 from app.models import Article, CalloutMode, Resource, Topic
-from app.publishing.content_files import ANSWER_SEPARATOR
 
 
 def export_content(*, session: Session, target: Path, media_dir: Path, tz: ZoneInfo) -> int:
