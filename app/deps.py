@@ -17,7 +17,7 @@ from typing import Annotated, Any, TypeVar, cast
 import anyio
 import anyio.to_thread
 from anyio.lowlevel import RunVar
-from fastapi import Depends, Request
+from fastapi import Depends, HTTPException, Request
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
@@ -26,6 +26,7 @@ from starlette.requests import HTTPConnection
 
 from app.config import Settings
 from app.db import BriefReads, request_write_session
+from app.models import MAX_ID, parse_id
 
 T = TypeVar("T")
 
@@ -59,10 +60,20 @@ def part(kind: type[T]) -> Any:
     """A dependency giving the feature part of this class: `Annotated[KeptPages,
     part(KeptPages)]`."""
 
-    def get(request: Request) -> T:
+    async def get(request: Request) -> T:
         return services(request).part(kind)
 
     return Depends(get)
+
+
+def found(session: Session, kind: type[T], key: object) -> T:
+    """The row of this kind whose id a path or form gives (a number, or its ASCII digits);
+    404 for anything else, an id past what a table holds included."""
+    number = key if isinstance(key, int) else parse_id(key)
+    row = session.get(kind, number) if isinstance(number, int) and 0 < number <= MAX_ID else None
+    if row is None:
+        raise HTTPException(404)
+    return row
 
 
 async def get_session(request: Request) -> AsyncIterator[Session]:
@@ -117,15 +128,17 @@ async def get_form(request: Request) -> AsyncIterator[FormData]:
         yield form
 
 
-def get_services(request: Request) -> Services:
+# The look-ups below are async, though they wait for nothing: FastAPI sends a plain `def`
+# dependency to a worker thread, and a kept page must be answered without one.
+async def get_services(request: Request) -> Services:
     return services(request)
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     return services(request).settings
 
 
-def get_reads(request: Request) -> BriefReads:
+async def get_reads(request: Request) -> BriefReads:
     return services(request).reads
 
 

@@ -22,7 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app import __version__
 from app.config import Settings, load_settings
-from app.db import BriefReads, check_schema, make_engine, session_scope
+from app.db import BriefReads, check_schema, make_engine, read_content_version, session_scope
 from app.deps import Services, services
 from app.editorial import (
     routes_admin,
@@ -47,7 +47,7 @@ from app.newsletter import routes as newsletter_routes
 from app.publishing import api as publishing_api
 from app.publishing import feeds as publishing_feeds
 from app.publishing import routes as publishing_routes
-from app.publishing.cache import PageCache, read_content_version
+from app.publishing.cache import PageCache
 from app.publishing.http import PageCacheMiddleware
 from app.publishing.pages import SiteTexts
 from app.publishing.popularity import ViewCounter

@@ -1,4 +1,19 @@
-"""Every table of the site, in one place."""
+"""Every table of the site, in one place.
+
+Glossary. The code names each thing with one word; readers and editors see the second.
+
+- `Question`: a letter a reader sent (the page says "letter"; its reader is the submitter,
+  their pen name the `signoff`). Its states are `QuestionStatus`.
+- `Article`: a column, the edited letter and its answer as readers see it (the page says
+  "column"). Its states are `ArticleStatus`; "live" means published or scheduled.
+- `ArticleRevision`: a saved version of a column: a snapshot, a draft of changes to a live
+  column, or an editor's autosave.
+- `Topic`, `Resource`: what columns are filed under, and the library of courses and guides a
+  column's callout points to.
+- `Staff`: someone who signs in at /admin (columnist, editor or admin); `StaffSession` one
+  sign-in. `Subscriber`, `Digest`: the newsletter's readers and what was sent to them.
+- `OutboxMessage`: a mail waiting to go, or sent. `AuditEntry`: what staff did, and when.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +28,15 @@ from sqlmodel import Field, SQLModel
 # The largest id any table holds (a 32-bit integer on PostgreSQL): a number past it in an
 # address names nothing, and is answered as such rather than sent to the database.
 MAX_ID = 2**31 - 1
+
+
+def parse_id(text: object) -> int | None:
+    """The positive id (or version number) a path, query or form field spells in ASCII digits,
+    or None for anything else, past MAX_ID included."""
+    if not isinstance(text, str) or not (text.isascii() and text.isdigit()) or len(text) > 10:
+        return None
+    number = int(text)
+    return number if 0 < number <= MAX_ID else None
 
 
 def utcnow() -> datetime:

@@ -7,12 +7,14 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Annotated
 
-from fastapi import Request
+from fastapi import Depends, Request
 from sqlalchemy import bindparam, delete, func, insert, text
 from sqlmodel import Session, col, select
 
-from app.models import RateEvent
+from app.deps import services
+from app.models import RateEvent, utcnow
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,15 @@ def client_hash(secret: str, address: str, now: datetime) -> str:
     unlinkable to today's."""
     key = f"{secret}:rate:{now.date().isoformat()}".encode()
     return hmac.new(key, address.encode(), hashlib.sha256).hexdigest()
+
+
+async def request_client(request: Request) -> str:
+    """This request's client as the limits know it: today's keyed hash of its address."""
+    return client_hash(services(request).secret_key, client_address(request), utcnow())
+
+
+# The client a route counts an action against.
+ClientHash = Annotated[str, Depends(request_client)]
 
 
 def check_and_count(

@@ -203,6 +203,20 @@ def test_restoring_a_revision_makes_it_current(newsroom: TestClient) -> None:
     assert newsroom.post(oldest["action"], data=data).status_code == 409
 
 
+@pytest.mark.parametrize("version", ["\u00b2", "99999999999999999999", "-1", ""])
+def test_a_restore_with_an_odd_version_is_refused_as_stale(
+    newsroom: TestClient, version: str
+) -> None:
+    """A version that is not a number the column could have had is a stale form, never a 500."""
+    _, article_id = _saved_twice(newsroom)
+    doc = soup(newsroom.get(f"/admin/articles/{article_id}/revisions").text)
+    oldest = doc.select("form[action$='/restore']")[-1]
+    data = {i["name"]: i["value"] for i in oldest.select("input")}
+    answer = newsroom.post(oldest["action"], data={**data, "version": version})
+    assert answer.status_code == 409
+    assert _article(newsroom).answer_md == "Say no kindly.\nAnd explain the frame."
+
+
 def _encoded(size: tuple[int, int], kind: str = "JPEG", **options: object) -> bytes:
     out = io.BytesIO()
     Image.new("RGB", size, (200, 100, 50)).save(out, kind, **options)

@@ -14,7 +14,7 @@ from sqlalchemy import delete, update
 from sqlmodel import Session, col, func, select
 
 from app.db import session_scope
-from app.editorial import routes_letters
+from app.editorial import queue
 from app.editorial.articles import ensure_topic
 from app.editorial.queue import QueueFilter, QueuePage, queue_counts
 from app.models import Question, Staff
@@ -369,19 +369,19 @@ def test_each_role_and_day_gets_its_own_page(
     assert _ids(doc) == [qid] and not doc.select("input[name=ids]")
     assert "waiting 0 days" in _row_of(doc, qid)
     tomorrow = datetime.now(UTC) + timedelta(days=1)
-    monkeypatch.setattr(routes_letters, "utcnow", lambda: tomorrow)
+    monkeypatch.setattr(queue, "utcnow", lambda: tomorrow)
     assert "waiting 1 day" in _row_of(_queue(newsroom), qid)
 
 
 def _counting_reads(monkeypatch: pytest.MonkeyPatch) -> list[QueueFilter]:
     reads: list[QueueFilter] = []
-    real = routes_letters.list_queue
+    real = queue.list_queue
 
     def counted(**kwargs: Any) -> QueuePage:
         reads.append(kwargs["where"])
         return real(**kwargs)
 
-    monkeypatch.setattr(routes_letters, "list_queue", counted)
+    monkeypatch.setattr(queue, "list_queue", counted)
     return reads
 
 

@@ -1,10 +1,12 @@
-"""The database, by concern: engines (`engines`), the SQLite write gate (`gate`), writing
+"""The database, by concern: engines (`engines`), the public content version
+(`content_version`), the SQLite write gate (`gate`), writing
 sessions (`sessions`), brief reads on the event loop (`reads`) and the schema (`schema`).
 
 Routes never choose among these: they take a session through the dependencies in
 `app.deps`, and services take the session they are given.
 """
 
+from app.db.content_version import bump_content_version, read_content_version
 from app.db.engines import SQLITE_BUSY_TIMEOUT_MS, core, make_engine
 from app.db.gate import WriteGate
 from app.db.reads import BriefReads
@@ -30,6 +32,7 @@ __all__ = [
     "SchemaBehindError",
     "WriteGate",
     "alembic_config",
+    "bump_content_version",
     "check_schema",
     "core",
     "current_revision",
@@ -38,6 +41,7 @@ __all__ = [
     "make_engine",
     "migrate",
     "migrated_engine",
+    "read_content_version",
     "request_write_session",
     "session_scope",
     "writer",

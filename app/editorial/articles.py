@@ -20,7 +20,6 @@ from app.models import (
 
 # Described in column_fields; named here too, where the rest of the editorial code looks.
 __all__ = ["PUBLIC_FIELDS", "REVISION_FIELDS", "ArticleFields"]
-from app.publishing.cache import bump_content_version
 from app.search import index_article
 
 
@@ -60,10 +59,17 @@ def set_topics(*, session: Session, article: Article, names: list[str]) -> list[
     topics = [
         ensure_topic(session=session, name=name) for name in dict.fromkeys(names) if name.strip()
     ]
-    session.execute(delete(ArticleTopic).where(ArticleTopic.article_id == article.id))  # type: ignore[arg-type]
+    # Row by row, so the session layer can tell whether a public page changed.
+    links = session.exec(select(ArticleTopic).where(ArticleTopic.article_id == article.id))
+    current = {link.topic_id: link for link in links}
+    wanted = {topic.id for topic in topics}
+    for topic_id, link in current.items():
+        if topic_id not in wanted:
+            session.delete(link)
     for topic in topics:
         assert topic.id is not None
-        session.add(ArticleTopic(article_id=article.id, topic_id=topic.id))
+        if topic.id not in current:
+            session.add(ArticleTopic(article_id=article.id, topic_id=topic.id))
     session.flush()
     return topics
 
@@ -95,9 +101,16 @@ def article_topic_names(*, session: Session, article_id: int) -> list[str]:
 
 
 def after_public_change(*, session: Session, article: Article) -> None:
-    """Re-index the article and mark public pages stale, in the caller's transaction."""
+    """Re-index the article, in the caller's transaction (the session layer marks public pages
+    stale: see app.db.content_version)."""
     index_article(session, article)
-    bump_content_version(session)
+
+
+def new_answer(*, question_id: int | None, fields: ArticleFields) -> Article:
+    """A letter's first column, named after the letter until it has a title or a slug."""
+    if not fields.slug and not fields.title:
+        fields.slug = f"letter-{question_id}"
+    return Article(title=fields.title, slug=fields.slug or f"letter-{question_id}")
 
 
 def unique_slug(*, session: Session, wanted: str, article_id: int | None) -> str:

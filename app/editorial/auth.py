@@ -1,12 +1,9 @@
-"""Staff sign-in: server-side sessions (hashed ids, idle and absolute expiry), login
-throttling, and the dependencies that guard every /admin route."""
+"""Staff sessions: server-side (hashed ids, idle and absolute expiry), their cookie, and the
+dependencies that guard every /admin route."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import secrets
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Annotated, Any
 
@@ -15,20 +12,15 @@ from fastapi import Depends, Request, Response
 from sqlalchemy import Row, delete, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import make_transient_to_detached
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
 from app.config import Settings
 from app.db import session_scope
 from app.deps import services
-from app.editorial import audit
-from app.editorial.passwords import hash_password, needs_rehash, verify_password
 from app.editorial.reads import STAFF_FIELDS, DeskReads
 from app.editorial.staff import session_hash
 from app.models import Role, Staff, StaffSession, utcnow
-from app.ratelimit import client_address, client_hash, recent_count, record_event
 
-FAILED_LOGIN_LIMIT = 5
-FAILED_LOGIN_WINDOW = timedelta(minutes=15)
 TOUCH_EVERY = timedelta(seconds=60)
 ROLE_RANK = {Role.columnist: 1, Role.editor: 2, Role.admin: 3}
 
@@ -41,58 +33,8 @@ class Forbidden(Exception):
     """Signed in, but the role does not allow this."""
 
 
-@dataclass(frozen=True)
-class LoginResult:
-    staff: Staff | None
-    throttled: bool = False
-
-
 def session_cookie_name(settings: Settings) -> str:
     return "__Host-consult_session" if settings.is_production else "consult_session"
-
-
-def _account_key(secret: str, email: str) -> str:
-    return hmac.new(secret.encode(), f"login:{email}".encode(), hashlib.sha256).hexdigest()
-
-
-def attempt_login(
-    *, session: Session, request: Request, email: str, password: str, now: datetime
-) -> LoginResult:
-    """Check a password, throttling repeated failures per account and per client."""
-    secret, email = services(request).secret_key, email.strip().lower()
-    keys = [
-        ("login-account", _account_key(secret, email)),
-        ("login-client", client_hash(secret, client_address(request), now)),
-    ]
-    staff = session.exec(select(Staff).where(Staff.email == email)).first()
-    failures = (
-        recent_count(
-            session=session, bucket=bucket, client=key, window=FAILED_LOGIN_WINDOW, now=now
-        )
-        for bucket, key in keys
-    )
-    if any(count >= FAILED_LOGIN_LIMIT for count in failures):
-        audit.record(
-            session=session, action="login.throttled", staff_id=staff.id if staff else None
-        )
-        return LoginResult(None, throttled=True)
-    ok = verify_password(staff.password_hash if staff else None, password)
-    if not ok or staff is None or not staff.active:
-        for bucket, key in keys:
-            record_event(session=session, bucket=bucket, client=key, now=now)
-        audit.record(
-            session=session,
-            action="login.failed",
-            staff_id=staff.id if staff else None,
-            detail="" if staff else "unknown account",
-        )
-        return LoginResult(None)
-    if needs_rehash(staff.password_hash):
-        staff.password_hash = hash_password(password)
-    staff.last_login_at = now
-    session.add(staff)
-    audit.record(session=session, action="login.succeeded", staff_id=staff.id)
-    return LoginResult(staff)
 
 
 def start_session(*, session: Session, staff: Staff, settings: Settings, now: datetime) -> str:
@@ -140,15 +82,16 @@ def clear_session_cookie(response: Response, settings: Settings) -> None:
     )
 
 
-def _session_id(request: Request) -> str | None:
-    session_id = request.cookies.get(session_cookie_name(services(request).settings))
+def _session_id(request: Request, settings: Settings) -> str | None:
+    session_id = request.cookies.get(session_cookie_name(settings))
     return session_id if session_id and len(session_id) <= 100 else None
 
 
-def _accept(request: Request, session_id: str, row: Row[Any], now: datetime) -> Staff | None:
+def _accept(
+    request: Request, settings: Settings, session_id: str, row: Row[Any], now: datetime
+) -> Staff | None:
     """The staff member a session row signs in: None when it expired, idled out or the account
     was switched off. Idle and absolute timeouts are enforced here."""
-    settings: Settings = services(request).settings
     idle_limit = timedelta(minutes=settings.session_idle_minutes)
     if row.expires_at <= now or now - row.last_seen_at > idle_limit:
         return None
@@ -182,7 +125,13 @@ class SessionTouches:
 
 
 def _touch(engine: Engine, session_id: str, now: datetime) -> None:
-    """Note the session's use (a write, made at most once a minute per session)."""
+    """Note the session's use (a write, made at most once a minute per session).
+
+    The staff check that makes it is a router's (or a route decorator's) dependency, which
+    FastAPI resolves before the route's parameters, so this write is done before the route's
+    writing session enters the write gate. Were it made inside one, it would not wait for
+    itself: the gate lets through a write from the context that holds it.
+    """
     with session_scope(engine) as db:
         db.execute(
             update(StaffSession)
@@ -200,16 +149,16 @@ async def signed_in(request: Request) -> Staff | None:
     It runs on every admin page, so the session is read as a brief read (in place on SQLite);
     only the once-a-minute touch goes to a worker thread, as it may wait for the write lock.
     """
-    session_id, now = _session_id(request), utcnow()
+    site = services(request)
+    session_id, now = _session_id(request, site.settings), utcnow()
     if session_id is None:
         return None
-    row = await services(request).part(DeskReads).signed_in(session_id)
+    row = await site.part(DeskReads).signed_in(session_id)
     if row is None:
         return None
-    staff = _accept(request, session_id, row, now)
-    touches: SessionTouches = services(request).part(SessionTouches)
-    if staff is not None and touches.claim(session_id, row.last_seen_at, now):
-        await anyio.to_thread.run_sync(_touch, services(request).engine, session_id, now)
+    staff = _accept(request, site.settings, session_id, row, now)
+    if staff is not None and site.part(SessionTouches).claim(session_id, row.last_seen_at, now):
+        await anyio.to_thread.run_sync(_touch, site.engine, session_id, now)
     return staff
 
 
@@ -238,6 +187,7 @@ def require_role(role: Role) -> object:
     return Depends(check)
 
 
+MaybeStaff = Annotated[Staff | None, Depends(signed_in)]
 CurrentStaff = Annotated[Staff, Depends(require_staff)]
 EditorStaff = Annotated[Staff, require_role(Role.editor)]
 AdminStaff = Annotated[Staff, require_role(Role.admin)]

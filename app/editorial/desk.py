@@ -12,9 +12,16 @@ from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from app.config import Settings
-from app.editorial.articles import ArticleFields, snapshot
+from app.editorial.articles import ArticleFields, new_answer, snapshot
 from app.editorial.checklist import publish_checklist
-from app.editorial.workflow import ArticleChange, change_article
+from app.editorial.workflow import (
+    ArticleChange,
+    FieldRefused,
+    IllegalMove,
+    NotAllowed,
+    StaleVersion,
+    change_article,
+)
 from app.markdown import reading_minutes, render_markdown, slugify
 from app.models import Article, ArticleRevision, Question, Staff, utcnow
 
@@ -138,13 +145,11 @@ def autosave_answer(
     """Autosave on a letter's page: a letter not yet answered gets its draft column, saved
     through the workflow as "Save draft" would (a draft is never public); that new column is
     returned, so the form can take its version. Otherwise the text is kept as an autosave."""
-    article = session.get(Article, question.article_id) if question.article_id else None
+    article = _answering(session, question)
     if article is not None:
         autosave(session=session, article=article, staff=staff, fields=fields)
         return None
-    article = Article(title=fields.title, slug=fields.slug or f"letter-{question.id}")
-    if not fields.slug and not fields.title:
-        fields.slug = f"letter-{question.id}"
+    article = new_answer(question_id=question.id, fields=fields)
     change = ArticleChange(action="save", fields=fields, expected_version=0, question=question)
     change_article(
         session=session,
@@ -155,3 +160,46 @@ def autosave_answer(
         now=utcnow(),
     )
     return article
+
+
+@dataclass(frozen=True)
+class Autosaved:
+    """What became of an autosave: kept, forgotten, or refused with why."""
+
+    forgotten: bool = False
+    refused: str | None = None
+    started: Article | None = None  # the letter's column this autosave started
+
+
+def autosave_from_editor(
+    *,
+    session: Session,
+    settings: Settings,
+    staff: Staff,
+    target: Question | Article,
+    fields: ArticleFields,
+    forget: bool = False,
+) -> Autosaved:
+    """Autosave what this editor is typing on a letter's page or a column's page; with
+    `forget`, drop their autosave instead (they chose to keep the saved text)."""
+    if forget:
+        article = target if isinstance(target, Article) else _answering(session, target)
+        if article is not None:
+            forget_autosave(session=session, article=article, staff=staff)
+        return Autosaved(forgotten=True)
+    started = None
+    try:
+        if isinstance(target, Question):
+            started = autosave_answer(
+                session=session, settings=settings, question=target, staff=staff, fields=fields
+            )
+        else:
+            autosave(session=session, article=target, staff=staff, fields=fields)
+    except (FieldRefused, IllegalMove, NotAllowed, StaleVersion) as exc:
+        session.rollback()
+        return Autosaved(refused=str(exc) or "Not autosaved.")
+    return Autosaved(started=started)
+
+
+def _answering(session: Session, question: Question) -> Article | None:
+    return session.get(Article, question.article_id) if question.article_id else None

@@ -5,15 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
+from fastapi import Depends
 from starlette.datastructures import FormData, UploadFile
 
 from app.column_fields import TEXT_FIELDS, ArticleFields
+from app.csrf import CheckedForm
+from app.deps import SettingsDep
 from app.editorial.images import stored_hero
 from app.markdown import clean_text
 from app.models import CalloutMode
+
+Hero = tuple[str | None, int | None, int | None]  # an image's name, width and height
 
 
 @dataclass
@@ -31,6 +36,7 @@ class ArticleForm:
     upload: UploadFile | None = None
     remove_hero: bool = False  # "Remove image" was pressed: the form again, without it
     callout_sent: bool = False  # the form had the callout field (else the column keeps its own)
+    hero_named: bool = False  # the form named its image (kept or removed), else the column's
     errors: dict[str, str] = field(default_factory=dict)
 
 
@@ -49,7 +55,7 @@ def read_article_form(
     form: FormData,
     *,
     tz: ZoneInfo,
-    current_hero: tuple[str | None, int | None, int | None],
+    current_hero: Hero = (None, None, None),
     media_dir: Path | None = None,
 ) -> ArticleForm:
     """The article form as fields; problems are collected in `errors`, never raised.
@@ -64,9 +70,8 @@ def read_article_form(
     }
     fields = ArticleFields(**values, topics=read_topics(form))
     remove = bool(form.get("remove_hero"))
-    fields.hero_path, fields.hero_width, fields.hero_height = (
-        (None, None, None) if remove else _kept_hero(form, current_hero, media_dir)
-    )
+    named = (None, None, None) if remove else _kept_hero(form, media_dir)
+    fields.hero_path, fields.hero_width, fields.hero_height = named or current_hero
     version_text = _text(form, "version")
     result = ArticleForm(
         fields=fields,
@@ -80,6 +85,7 @@ def read_article_form(
         aid=_text(form, "aid")[:2_000],
         remove_hero=remove,
         callout_sent="callout" in form,
+        hero_named=named is not None,
     )
     upload = form.get("hero")
     if isinstance(upload, UploadFile) and upload.filename:
@@ -89,23 +95,36 @@ def read_article_form(
     return result
 
 
+def posted_article(form: CheckedForm, settings: SettingsDep) -> ArticleForm:
+    """The editor's form as posted (its CSRF token checked), with the column's own image still
+    to be given (`keep_current_hero`); an upload stays open until the route returns."""
+    return read_article_form(form, tz=settings.tz, media_dir=settings.media_dir)
+
+
+PostedArticle = Annotated[ArticleForm, Depends(posted_article)]
+
+
 def read_topics(form: FormData) -> list[str]:
     """The topics as one comma-separated value, or one value per topic, or both."""
     names = (clean_text(v) for v in form.getlist("topics") if isinstance(v, str))
     return list(dict.fromkeys(t.strip() for value in names for t in value.split(",") if t.strip()))
 
 
-def _kept_hero(
-    form: FormData,
-    current: tuple[str | None, int | None, int | None],
-    media_dir: Path | None,
-) -> tuple[str | None, int | None, int | None]:
+def keep_current_hero(posted: ArticleForm, current: Hero) -> None:
+    """Give the form the column's own image when the form named none."""
+    if not posted.hero_named:
+        f = posted.fields
+        f.hero_path, f.hero_width, f.hero_height = current
+
+
+def _kept_hero(form: FormData, media_dir: Path | None) -> Hero | None:
+    """The image the form names in `hero_kept`, or None when it names none we made."""
     kept = form.get("hero_kept")
     if not isinstance(kept, str) or media_dir is None:
-        return current
+        return None
     if not kept:
         return None, None, None
-    return stored_hero(kept, media_dir) or current  # a name we did not make is ignored
+    return stored_hero(kept, media_dir)  # a name we did not make is ignored
 
 
 def _read_callout(result: ArticleForm, value: str) -> None:

@@ -5,17 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from fastapi import HTTPException
 from sqlmodel import Session, col, select
 
 from app.config import Settings
+from app.deps import found
 from app.editorial import audit
 from app.editorial.articles import ArticleFields
 from app.editorial.auth import has_role
 from app.editorial.notify import notify_not_selected
 from app.editorial.workflow import NotAllowed, erase_submitter_email, move_question
 from app.models import (
-    MAX_ID,
     Article,
     Question,
     QuestionContact,
@@ -25,13 +24,12 @@ from app.models import (
     Staff,
 )
 
-Q = QuestionStatus
 TRIAGE = {
-    "shortlist": Q.shortlisted,
-    "answering": Q.answering,
-    "decline": Q.declined,
-    "spam": Q.spam,
-    "reopen": Q.new,
+    "shortlist": QuestionStatus.shortlisted,
+    "answering": QuestionStatus.answering,
+    "decline": QuestionStatus.declined,
+    "spam": QuestionStatus.spam,
+    "reopen": QuestionStatus.new,
 }
 
 
@@ -57,16 +55,16 @@ def triage(
         raise NotAllowed("Only editors can triage letters.")
     target = TRIAGE[action]
     move_question(session=session, question=question, to=target, now=now)
-    if target == Q.declined:
+    if target == QuestionStatus.declined:
         question.decline_reason = reason.strip()[:500] or None
         question.decline_note = kind_line.strip()[:300] or None
-    if target in (Q.declined, Q.spam):
+    if target in (QuestionStatus.declined, QuestionStatus.spam):
         _tell_outcome(
             session=session,
             settings=settings,
             question=question,
             now=now,
-            send=target == Q.declined,
+            send=target == QuestionStatus.declined,
         )
     audit.record(
         session=session,
@@ -190,7 +188,4 @@ def first_draft(question: Question) -> ArticleFields:
 
 def load_question(session: Session, question_id: int) -> Question:
     """The letter with this id, or 404."""
-    question = session.get(Question, question_id) if 0 < question_id <= MAX_ID else None
-    if question is None:
-        raise HTTPException(404)
-    return question
+    return found(session, Question, question_id)

@@ -7,9 +7,8 @@ import re
 import secrets
 from typing import Any
 
-from fastapi import HTTPException, Request, Response
+from fastapi import Request, Response
 from markupsafe import escape
-from starlette.datastructures import FormData
 
 from app import csrf
 from app.editorial.auth import has_role
@@ -144,11 +143,3 @@ def _admin_context(request: Request) -> dict[str, Any]:
         "flash": notice(request.query_params.get("done", "")),
         **shell_context(request),
     }
-
-
-async def checked_form(request: Request) -> FormData:
-    """The posted form, after its CSRF token and origin have been checked (403 otherwise)."""
-    form = await request.form()
-    if not csrf.csrf_valid(request, form.get(csrf.TOKEN_FIELD)):
-        raise HTTPException(403, "The form expired. Go back, reload the page and try again.")
-    return form

@@ -14,21 +14,26 @@ from __future__ import annotations
 import heapq
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from itertools import islice
+from typing import Any
 
+import anyio.to_thread
 from sqlalchemy import ColumnElement, func, text, tuple_
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, col, select
 
 from app.db import core
 from app.editorial import guard
 from app.editorial.articles import ArticleFields
-from app.models import Article, Question, QuestionCount, QuestionStatus
+from app.models import Article, Question, QuestionCount, QuestionStatus, utcnow
 from app.search import query_terms
 
 OPEN_STATES = (QuestionStatus.new, QuestionStatus.shortlisted, QuestionStatus.answering)
+# What the queue's state filter accepts; anything else shows the open letters.
+FILTER_STATES = frozenset({*(state.value for state in QuestionStatus), "open", "all"})
 PAGE_SIZE = 50
 EXCERPT_CHARACTERS = 200
 
@@ -230,6 +235,11 @@ def queue_counts(db: Session | Connection) -> QueueCounts:
     return QueueCounts(counts, version)
 
 
+# What every queue page is drawn with, whichever letters it lists: the counts and version, the
+# staff's names and the topics (`DeskReads.queue_facts`).
+QueueFacts = tuple[QueueCounts, dict[int, str], list[str]]
+
+
 @dataclass(frozen=True)
 class QueueView:
     """Everything a queue page shows but the browser's form token. The version stands for the
@@ -273,3 +283,50 @@ class KeptPages:
             self._pages[view] = page
             while len(self._pages) > self.size:
                 self._pages.popitem(last=False)
+
+
+async def queue_page(
+    *,
+    kept: KeptPages,
+    facts: QueueFacts,
+    engine: Engine,
+    where: QueueFilter,
+    after: str | None,
+    viewer: tuple[str, str, str],
+    keep: bool,
+    render: Callable[[dict[str, Any]], bytes],
+) -> bytes:
+    """The queue page for this filter and viewer: the one kept for it, or one rendered now in a
+    worker thread (`render` turns the page's context into bytes) and kept unless `keep` is
+    false."""
+    counts, names, topics = facts
+    view = QueueView(
+        where=where,
+        after=after,
+        viewer=viewer,
+        today=utcnow().date(),
+        version=counts.version,
+        staff_names=tuple(names.items()),
+        topics=tuple(topics),
+    )
+
+    def draw() -> bytes:
+        # Letters read after the version, so a page is never older than the version it is kept at.
+        with Session(engine) as session:
+            page = list_queue(session=session, where=where, after=after)
+        context = {
+            "page": page,
+            "where": where,
+            "counts": counts.by_state,
+            "topics": view.topics,
+            "today": view.today,
+            "staff_names": dict(view.staff_names),
+        }
+        return render(context)
+
+    page = kept.get(view) if keep else None
+    if page is None:
+        page = await anyio.to_thread.run_sync(draw)
+        if keep:
+            kept.put(view, page)
+    return page

@@ -14,7 +14,6 @@ from app.column_fields import ArticleFields
 from app.editorial import audit
 from app.markdown import clean_text, slugify
 from app.models import Article, ArticleRevision, CalloutMode, Resource, Staff, Topic, utcnow
-from app.publishing.cache import bump_content_version
 from app.publishing.service import resolve_callout
 
 # Longest value of each field of the resource form, as the table allows.
@@ -109,7 +108,6 @@ def save_resource(
     resource.updated_at = utcnow()
     session.add(resource)
     session.flush()
-    bump_content_version(session)
     if by is not None:
         _record(session, "resource.create" if new else "resource.update", by, resource)
     return resource
@@ -159,7 +157,6 @@ def delete_resource(*, session: Session, resource: Resource, by: Staff) -> None:
     _record(session, "resource.delete", by, resource)
     session.delete(resource)
     session.flush()
-    bump_content_version(session)
 
 
 def set_topic_default(
@@ -169,7 +166,6 @@ def set_topic_default(
     topic.default_resource_id = resource_id
     session.add(topic)
     session.flush()
-    bump_content_version(session)
     audit.record(
         session=session,
         action="topic.default_resource",

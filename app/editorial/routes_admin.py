@@ -3,23 +3,19 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
-from starlette.datastructures import FormData
 
-from app.db import session_scope
-from app.deps import SessionDep, services
+from app.csrf import CheckedForm
+from app.deps import ServicesDep, SessionDep, WriteSession
 from app.editorial import audit, audit_log
 from app.editorial.auth import AdminStaff, EditorStaff, has_role, require_staff
-from app.editorial.pages import checked_form, render_admin
+from app.editorial.pages import render_admin
 from app.editorial.staff import StaffError, change_staff, create_staff, list_staff
 from app.mail import deliver_due
 from app.models import MAX_ID, Role, Staff, utcnow
 from app.newsletter.digest import send_digest
 from app.newsletter.service import confirmed_addresses_csv, digest_history, subscriber_counts
 
-# The largest id a filter or a paging link may name: ids are 32-bit integers in the database,
-# so beyond it no row exists (and PostgreSQL refuses the number).
 router = APIRouter(prefix="/admin", include_in_schema=False, dependencies=[Depends(require_staff)])
 
 
@@ -38,56 +34,48 @@ def staff_page(request: Request, session: SessionDep, admin: AdminStaff) -> Resp
 
 
 @router.post("/staff")
-async def add_staff(request: Request, admin: AdminStaff) -> Response:
-    form = await checked_form(request)
-    return await run_in_threadpool(_add_staff, request, admin, form)
-
-
-def _add_staff(request: Request, admin: Staff, form: FormData) -> Response:
+def add_staff(
+    request: Request, admin: AdminStaff, form: CheckedForm, session: WriteSession
+) -> Response:
     values = {k: str(form.get(k, "")) for k in ("email", "name", "role")}
-    with session_scope(services(request).engine) as session:
-        try:
-            create_staff(
-                session=session,
-                email=values["email"],
-                role=values["role"],
-                name=values["name"],
-                password=str(form.get("password", "")),
-                by=admin.id,
-            )
-        except StaffError as exc:
-            session.rollback()
-            return render_admin(
-                request,
-                "admin/staff.html",
-                {
-                    "people": list_staff(session=session),
-                    "roles": [r.value for r in Role],
-                    "error": str(exc),
-                    "values": values,
-                },
-                status_code=422,
-            )
+    try:
+        create_staff(
+            session=session,
+            email=values["email"],
+            role=values["role"],
+            name=values["name"],
+            password=str(form.get("password", "")),
+            by=admin.id,
+        )
+    except StaffError as exc:
+        session.rollback()
+        return render_admin(
+            request,
+            "admin/staff.html",
+            {
+                "people": list_staff(session=session),
+                "roles": [r.value for r in Role],
+                "error": str(exc),
+                "values": values,
+            },
+            status_code=422,
+        )
     return RedirectResponse("/admin/staff?done=added", status_code=303)
 
 
 @router.post("/staff/{staff_id}")
-async def update_staff(request: Request, staff_id: int, admin: AdminStaff) -> Response:
-    form = await checked_form(request)
-    return await run_in_threadpool(_update_staff, request, staff_id, admin, form)
-
-
-def _update_staff(request: Request, staff_id: int, admin: Staff, form: FormData) -> Response:
+def update_staff(
+    staff_id: int, admin: AdminStaff, form: CheckedForm, session: WriteSession
+) -> Response:
     role = str(form.get("role", "")) or None
     active = {"enable": True, "disable": False}.get(str(form.get("action", "")))
-    with session_scope(services(request).engine) as session:
-        person = session.get(Staff, staff_id)
-        if person is None:
-            raise HTTPException(404)
-        try:
-            change_staff(session=session, staff=person, by=admin, role=role, active=active)
-        except StaffError as exc:
-            raise HTTPException(400, str(exc)) from exc
+    person = session.get(Staff, staff_id)
+    if person is None:
+        raise HTTPException(404)
+    try:
+        change_staff(session=session, staff=person, by=admin, role=role, active=active)
+    except StaffError as exc:
+        raise HTTPException(400, str(exc)) from exc
     return RedirectResponse("/admin/staff?done=changed", status_code=303)
 
 
@@ -131,31 +119,31 @@ def newsletter_page(request: Request, session: SessionDep, editor: EditorStaff) 
 
 
 @router.post("/newsletter/send")
-async def newsletter_send(request: Request, editor: EditorStaff) -> Response:
-    await checked_form(request)
-    return await run_in_threadpool(_newsletter_send, request, editor)
-
-
-def _newsletter_send(request: Request, editor: Staff) -> Response:
-    settings, engine = services(request).settings, services(request).engine
-    with session_scope(engine) as session:
-        digest = send_digest(session=session, settings=settings, now=utcnow(), staff_id=editor.id)
-        recipients = digest.recipients if digest else 0
-        audit.record(
-            session=session,
-            action="newsletter.send",
-            staff_id=editor.id,
-            detail=f"recipients={recipients}",
-        )
-    deliver_due(engine, settings)
+def newsletter_send(
+    editor: EditorStaff,
+    form: CheckedForm,
+    site: ServicesDep,
+    session: WriteSession,
+) -> Response:
+    digest = send_digest(session=session, settings=site.settings, now=utcnow(), staff_id=editor.id)
+    recipients = digest.recipients if digest else 0
+    audit.record(
+        session=session,
+        action="newsletter.send",
+        staff_id=editor.id,
+        detail=f"recipients={recipients}",
+    )
+    # The digest is committed (and the write gate let go) before the mails go out, each
+    # recorded in a transaction of its own.
+    session.commit()
+    deliver_due(site.engine, site.settings)
     done = f"sent-{recipients}" if digest else "nothing-new"
     return RedirectResponse(f"/admin/newsletter?done={done}", status_code=303)
 
 
 @router.get("/newsletter/subscribers.csv")
-def newsletter_export(request: Request, session: SessionDep, admin: AdminStaff) -> Response:
-    with session_scope(services(request).engine) as writing:
-        audit.record(session=writing, action="newsletter.export", staff_id=admin.id)
+def newsletter_export(admin: AdminStaff, session: WriteSession) -> Response:
+    audit.record(session=session, action="newsletter.export", staff_id=admin.id)
     return Response(
         confirmed_addresses_csv(session=session),
         media_type="text/csv; charset=utf-8",

@@ -2,19 +2,30 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
-from fastapi.concurrency import run_in_threadpool
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import RedirectResponse
-from starlette.datastructures import FormData
 
 from app import csrf
-from app.db import session_scope
-from app.deps import services
-from app.editorial import audit, auth
-from app.editorial.pages import checked_form, render_admin
-from app.models import Staff, utcnow
+from app.csrf import CheckedForm
+from app.deps import PostedForm, ServicesDep, SettingsDep, WriteSession
+from app.editorial import auth
+from app.editorial.pages import render_admin
+from app.editorial.sign_in import FAILED_LOGIN_WINDOW, SignInResult, sign_in, sign_out
+from app.models import utcnow
+from app.ratelimit import client_address, client_hash
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
+
+# What the sign-in page says when it does not sign the visitor in, and with which status.
+EXPIRED = "expired"
+REFUSALS = {
+    EXPIRED: (403, "The sign-in form expired. Please try again."),
+    SignInResult.throttled: (
+        429,
+        "Too many failed sign-ins. Please wait 15 minutes and try again.",
+    ),
+    SignInResult.refused: (401, "That email and password do not match an active account."),
+}
 
 
 def _safe_next(target: str | None) -> str:
@@ -24,88 +35,60 @@ def _safe_next(target: str | None) -> str:
     return "/admin/queue"
 
 
+def _refusal_page(request: Request, refusal: str, target: str, email: str) -> Response:
+    status, error = REFUSALS[refusal]
+    wait = {"Retry-After": str(int(FAILED_LOGIN_WINDOW.total_seconds()))}
+    return render_admin(
+        request,
+        "admin/login.html",
+        {"next": target, "email": email, "error": error},
+        status_code=status,
+        headers=wait if refusal == SignInResult.throttled else None,
+    )
+
+
 @router.get("/login")
-async def login_page(request: Request, next: str | None = None) -> Response:
-    if await auth.signed_in(request) is not None:
+async def login_page(request: Request, staff: auth.MaybeStaff, next: str | None = None) -> Response:
+    if staff is not None:
         return RedirectResponse(_safe_next(next), status_code=303)
     return render_admin(request, "admin/login.html", {"next": _safe_next(next), "email": ""})
 
 
 @router.post("/login")
-async def login(request: Request) -> Response:
-    form = await request.form()
-    return await run_in_threadpool(_login, request, form)
-
-
-def _login(request: Request, form: FormData) -> Response:
-    email, password = str(form.get("email", "")), str(form.get("password", ""))
-    target = _safe_next(str(form.get("next", "")))
+def login(request: Request, form: PostedForm, site: ServicesDep, session: WriteSession) -> Response:
+    email, target = str(form.get("email", "")), _safe_next(str(form.get("next", "")))
     if not csrf.csrf_valid(request, form.get(csrf.TOKEN_FIELD)):
-        return render_admin(
-            request,
-            "admin/login.html",
-            {
-                "next": target,
-                "email": email,
-                "error": "The sign-in form expired. Please try again.",
-            },
-            status_code=403,
-        )
-    settings = services(request).settings
+        return _refusal_page(request, EXPIRED, target, email)
     now = utcnow()
-    with session_scope(services(request).engine) as session:
-        result = auth.attempt_login(
-            session=session, request=request, email=email, password=password, now=now
-        )
-        session_id = None
-        if result.staff is not None:
-            session_id = auth.start_session(
-                session=session, staff=result.staff, settings=settings, now=now
-            )
-    if result.throttled:
-        return render_admin(
-            request,
-            "admin/login.html",
-            {
-                "next": target,
-                "email": email,
-                "error": "Too many failed sign-ins. Please wait 15 minutes and try again.",
-            },
-            status_code=429,
-            headers={"Retry-After": str(15 * 60)},
-        )
-    if session_id is None:
-        return render_admin(
-            request,
-            "admin/login.html",
-            {
-                "next": target,
-                "email": email,
-                "error": "That email and password do not match an active account.",
-            },
-            status_code=401,
-        )
-    old = request.cookies.get(auth.session_cookie_name(settings))
-    if old:
-        with session_scope(services(request).engine) as session:
-            auth.end_session(session=session, session_id=old)
+    outcome = sign_in(
+        session=session,
+        settings=site.settings,
+        secret=site.secret_key,
+        client=client_hash(site.secret_key, client_address(request), now),
+        email=email,
+        password=str(form.get("password", "")),
+        old_session_id=request.cookies.get(auth.session_cookie_name(site.settings)),
+        now=now,
+    )
+    if outcome.session_id is None:
+        return _refusal_page(request, outcome.result, target, email)
     response = RedirectResponse(target, status_code=303)
-    auth.set_session_cookie(response, settings, session_id)
+    auth.set_session_cookie(response, site.settings, outcome.session_id)
     return response
 
 
-@router.post("/logout")
-async def logout(request: Request, staff: auth.CurrentStaff) -> Response:
-    await checked_form(request)
-    return await run_in_threadpool(_logout, request, staff)
-
-
-def _logout(request: Request, staff: Staff) -> Response:
-    settings = services(request).settings
+# The staff check, with its once-a-minute write of the session's last use, comes first of the
+# route's dependencies: it is done before the writing session enters the write gate.
+@router.post("/logout", dependencies=[Depends(auth.require_staff)])
+def logout(
+    request: Request,
+    staff: auth.CurrentStaff,
+    form: CheckedForm,
+    settings: SettingsDep,
+    session: WriteSession,
+) -> Response:
     session_id = request.cookies.get(auth.session_cookie_name(settings), "")
-    with session_scope(services(request).engine) as session:
-        auth.end_session(session=session, session_id=session_id)
-        audit.record(session=session, action="logout", staff_id=staff.id)
+    sign_out(session=session, staff=staff, session_id=session_id)
     response = RedirectResponse("/admin/login", status_code=303)
     auth.clear_session_cookie(response, settings)
     return response

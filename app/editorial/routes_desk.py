@@ -5,23 +5,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request
-from fastapi.concurrency import run_in_threadpool
+from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
-from sqlalchemy.engine import Engine
 from sqlmodel import Session
-from starlette.datastructures import FormData
 
-from app.db import session_scope
-from app.deps import SessionDep, services
-from app.editorial import desk
+from app.config import Settings
+from app.csrf import CheckedForm
+from app.deps import SessionDep, SettingsDep, WriteSession, found
+from app.editorial import desk, letters
 from app.editorial.articles import ArticleFields, revision_fields
 from app.editorial.auth import CurrentStaff, require_staff
-from app.editorial.forms import read_article_form
-from app.editorial.pages import checked_form
+from app.editorial.forms import ArticleForm, PostedArticle
+from app.editorial.letters import load_question
 from app.editorial.resources import callout_for_fields, callout_value
-from app.editorial.workflow import FieldRefused, IllegalMove, NotAllowed, StaleVersion
-from app.models import MAX_ID, Article, ArticleRevision, Question, Staff, utcnow
+from app.models import Article, ArticleRevision, Staff, utcnow
 from app.templating import templates
 
 router = APIRouter(prefix="/admin", include_in_schema=False, dependencies=[Depends(require_staff)])
@@ -29,23 +26,18 @@ PRIVATE = {"Cache-Control": "no-store"}
 
 
 @router.post("/desk")
-async def desk_view(request: Request) -> JSONResponse:
+def desk_view(posted: PostedArticle, session: SessionDep) -> JSONResponse:
     """The preview (drawn by the public column template), checklist and counts, as typed."""
-    form = await checked_form(request)
-    fields = _fields(request, form)
-    if isinstance(fields, JSONResponse):
-        return fields
-    view = await run_in_threadpool(_desk, services(request).engine, fields)
-    return JSONResponse(view, headers=PRIVATE)
+    if posted.errors:
+        return _unkept(posted)
+    return JSONResponse(_desk(session, posted.fields), headers=PRIVATE)
 
 
-def _desk(engine: Engine, fields: ArticleFields) -> dict[str, Any]:
-    with Session(engine) as session:
-        callout = callout_for_fields(session=session, fields=fields)
+def _desk(session: Session, fields: ArticleFields) -> dict[str, Any]:
     context = {
         **desk.desk_context(fields),
         "preview": desk.preview_column(fields),
-        "callout": callout,
+        "callout": callout_for_fields(session=session, fields=fields),
     }
     return {
         "preview": templates.get_template("admin/_preview.html").render(context),
@@ -56,97 +48,95 @@ def _desk(engine: Engine, fields: ArticleFields) -> dict[str, Any]:
 
 @router.get("/questions/{question_id}/autosave")
 def letter_autosave(
-    request: Request, question_id: int, session: SessionDep, staff: CurrentStaff
+    question_id: int, session: SessionDep, settings: SettingsDep, staff: CurrentStaff
 ) -> JSONResponse:
     """This editor's autosaved text for the letter's column, if newer than what was saved."""
-    return _pending(request, session, _target_article(session, ("question", question_id)), staff)
+    article = letters.article_for(session=session, question=load_question(session, question_id))
+    return _pending(settings, session, article, staff)
 
 
 @router.get("/columns/{article_id}/autosave")
 def column_autosave(
-    request: Request, article_id: int, session: SessionDep, staff: CurrentStaff
+    article_id: int, session: SessionDep, settings: SettingsDep, staff: CurrentStaff
 ) -> JSONResponse:
     """This editor's autosaved text for the column, if newer than what was saved."""
-    return _pending(request, session, _article(session, article_id), staff)
+    return _pending(settings, session, found(session, Article, article_id), staff)
 
 
 @router.post("/questions/{question_id}/autosave")
-async def save_letter_autosave(
-    request: Request, question_id: int, staff: CurrentStaff
+def save_letter_autosave(
+    question_id: int,
+    staff: CurrentStaff,
+    form: CheckedForm,
+    posted: PostedArticle,
+    settings: SettingsDep,
+    session: WriteSession,
 ) -> JSONResponse:
-    form = await checked_form(request)
-    return await run_in_threadpool(_autosave, request, ("question", question_id), staff, form)
+    """Autosave what this editor is typing on the letter's page (or, asked to, forget it)."""
+    if posted.errors:
+        return _unkept(posted)
+    outcome = desk.autosave_from_editor(
+        session=session,
+        settings=settings,
+        staff=staff,
+        target=load_question(session, question_id),
+        fields=posted.fields,
+        forget=bool(form.get("forget")),
+    )
+    return _autosaved(settings, outcome)
 
 
 @router.post("/columns/{article_id}/autosave")
-async def save_column_autosave(
-    request: Request, article_id: int, staff: CurrentStaff
+def save_column_autosave(
+    article_id: int,
+    staff: CurrentStaff,
+    form: CheckedForm,
+    posted: PostedArticle,
+    settings: SettingsDep,
+    session: WriteSession,
 ) -> JSONResponse:
-    form = await checked_form(request)
-    return await run_in_threadpool(_autosave, request, ("column", article_id), staff, form)
-
-
-def _autosave(
-    request: Request, target: tuple[str, int], staff: Staff, form: FormData
-) -> JSONResponse:
-    fields = _fields(request, form)
-    if isinstance(fields, JSONResponse):
-        return fields
-    with session_scope(services(request).engine) as session:
-        if form.get("forget"):
-            article = _target_article(session, target)
-            if article is not None:
-                desk.forget_autosave(session=session, article=article, staff=staff)
-            return JSONResponse({"forgotten": True}, headers=PRIVATE)
-        started = None
-        try:
-            if target[0] == "question":
-                started = desk.autosave_answer(
-                    session=session,
-                    settings=services(request).settings,
-                    question=_question(session, target[1]),
-                    staff=staff,
-                    fields=fields,
-                )
-            else:
-                desk.autosave(
-                    session=session,
-                    article=_article(session, target[1]),
-                    staff=staff,
-                    fields=fields,
-                )
-        except (FieldRefused, IllegalMove, NotAllowed, StaleVersion) as exc:
-            session.rollback()
-            return JSONResponse({"error": str(exc) or "Not autosaved."}, 409, headers=PRIVATE)
-        saved_at = utcnow().astimezone(services(request).settings.tz).strftime("%H:%M:%S")
-        # Only a column this autosave started gives the form its version: any other page keeps
-        # the version it was loaded with, so a save over someone else's is still refused.
-        answer: dict[str, object] = {"saved_at": saved_at}
-        if started is not None:
-            answer["version"] = started.version
-        return JSONResponse(answer, headers=PRIVATE)
-
-
-def _fields(request: Request, form: FormData) -> ArticleFields | JSONResponse:
-    """The fields as typed, or the answer to send when they cannot be kept (what is wrong)."""
-    settings = services(request).settings
-    posted = read_article_form(
-        form, tz=settings.tz, current_hero=(None,) * 3, media_dir=settings.media_dir
-    )
+    """Autosave what this editor is typing on the column's page (or, asked to, forget it)."""
     if posted.errors:
-        return JSONResponse({"error": " ".join(posted.errors.values())}, 422, headers=PRIVATE)
-    return posted.fields
+        return _unkept(posted)
+    outcome = desk.autosave_from_editor(
+        session=session,
+        settings=settings,
+        staff=staff,
+        target=found(session, Article, article_id),
+        fields=posted.fields,
+        forget=bool(form.get("forget")),
+    )
+    return _autosaved(settings, outcome)
+
+
+def _unkept(posted: ArticleForm) -> JSONResponse:
+    """The fields as typed cannot be kept: what is wrong with them."""
+    return JSONResponse({"error": " ".join(posted.errors.values())}, 422, headers=PRIVATE)
+
+
+def _autosaved(settings: Settings, outcome: desk.Autosaved) -> JSONResponse:
+    if outcome.forgotten:
+        return JSONResponse({"forgotten": True}, headers=PRIVATE)
+    if outcome.refused is not None:
+        return JSONResponse({"error": outcome.refused}, 409, headers=PRIVATE)
+    saved_at = utcnow().astimezone(settings.tz).strftime("%H:%M:%S")
+    # Only a column this autosave started gives the form its version: any other page keeps
+    # the version it was loaded with, so a save over someone else's is still refused.
+    answer: dict[str, object] = {"saved_at": saved_at}
+    if outcome.started is not None:
+        answer["version"] = outcome.started.version
+    return JSONResponse(answer, headers=PRIVATE)
 
 
 def _pending(
-    request: Request, session: Session, article: Article | None, staff: Staff
+    settings: Settings, session: Session, article: Article | None, staff: Staff
 ) -> JSONResponse:
     revision = (
         desk.pending_autosave(session=session, article=article, staff=staff) if article else None
     )
     if revision is None:
         return JSONResponse({"pending": False}, headers=PRIVATE)
-    at = desk.aware(revision.created_at).astimezone(services(request).settings.tz)
+    at = desk.aware(revision.created_at).astimezone(settings.tz)
     return JSONResponse(
         {"pending": True, "saved_at": at.strftime("%-d %B, %H:%M"), **_form_values(revision)},
         headers=PRIVATE,
@@ -169,24 +159,3 @@ def _form_values(revision: ArticleRevision) -> dict[str, Any]:
             "callout": callout_value(fields),
         },
     }
-
-
-def _question(session: Session, question_id: int) -> Question:
-    question = session.get(Question, question_id) if 0 < question_id <= MAX_ID else None
-    if question is None:
-        raise HTTPException(404)
-    return question
-
-
-def _article(session: Session, article_id: int) -> Article:
-    article = session.get(Article, article_id) if 0 < article_id <= MAX_ID else None
-    if article is None:
-        raise HTTPException(404)
-    return article
-
-
-def _target_article(session: Session, target: tuple[str, int]) -> Article | None:
-    if target[0] == "column":
-        return _article(session, target[1])
-    question = _question(session, target[1])
-    return session.get(Article, question.article_id) if question.article_id else None

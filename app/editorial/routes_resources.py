@@ -3,18 +3,16 @@ default resource. Editors and admins only."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import APIRouter, HTTPException, Request, Response
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
 from sqlmodel import Session, col, select
-from starlette.datastructures import FormData
 
-from app.db import session_scope
-from app.deps import SessionDep, services
+from app.csrf import CheckedForm
+from app.deps import SessionDep, WriteSession, found
 from app.editorial.auth import EditorStaff
-from app.editorial.pages import checked_form, render_admin
+from app.editorial.pages import render_admin
 from app.editorial.resources import (
     ResourceForm,
     ResourceInUse,
@@ -24,18 +22,12 @@ from app.editorial.resources import (
     save_resource,
     set_topic_default,
 )
-from app.models import MAX_ID, Article, Resource, Staff, Topic
+from app.models import Article, Resource, Topic
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
+Record = TypeVar("Record", Resource, Topic)
 
 BLANK = {"title": "", "text": "", "link_text": "Explore course", "url": "", "small_print": ""}
-
-
-def _load(session: Session, resource_id: int) -> Resource:
-    resource = session.get(Resource, resource_id) if 0 < resource_id <= MAX_ID else None
-    if resource is None:
-        raise HTTPException(404)
-    return resource
 
 
 @router.get("/resources")
@@ -83,54 +75,57 @@ def new_resource_page(request: Request, session: SessionDep, editor: EditorStaff
 
 
 @router.post("/resources/new")
-async def create_resource(request: Request, editor: EditorStaff) -> Response:
-    form = await checked_form(request)
-    return await run_in_threadpool(_save, request, None, form, editor)
+def create_resource(
+    request: Request, editor: EditorStaff, form: CheckedForm, session: WriteSession
+) -> Response:
+    posted = read_resource_form(form)
+    if posted.errors:
+        return _resource_page(request, session, None, posted, status_code=422)
+    saved = save_resource(
+        session=session,
+        resource=Resource.model_validate(posted.values),
+        values=posted.values,
+        by=editor,
+    )
+    return RedirectResponse(f"/admin/resources/{saved.id}?done=resource-created", status_code=303)
 
 
 @router.get("/resources/{resource_id}")
 def resource_page(
     request: Request, resource_id: int, session: SessionDep, editor: EditorStaff
 ) -> Response:
-    return _resource_page(request, session, _load(session, resource_id))
+    return _resource_page(request, session, found(session, Resource, resource_id))
 
 
 @router.post("/resources/{resource_id}")
-async def edit_resource(request: Request, resource_id: int, editor: EditorStaff) -> Response:
-    form = await checked_form(request)
-    return await run_in_threadpool(_save, request, resource_id, form, editor)
-
-
-def _save(request: Request, resource_id: int | None, form: FormData, by: Staff) -> Response:
-    with session_scope(services(request).engine) as session:
-        resource = _load(session, resource_id) if resource_id else None
-        posted = read_resource_form(form)
-        if posted.errors:
-            return _resource_page(request, session, resource, posted, status_code=422)
-        saved = save_resource(
-            session=session,
-            resource=resource or Resource.model_validate(posted.values),
-            values=posted.values,
-            by=by,
-        )
-        done = "resource-saved" if resource else "resource-created"
-        saved_id = saved.id
-    return RedirectResponse(f"/admin/resources/{saved_id}?done={done}", status_code=303)
+def edit_resource(
+    request: Request,
+    resource_id: int,
+    editor: EditorStaff,
+    form: CheckedForm,
+    session: WriteSession,
+) -> Response:
+    resource = found(session, Resource, resource_id)
+    posted = read_resource_form(form)
+    if posted.errors:
+        return _resource_page(request, session, resource, posted, status_code=422)
+    save_resource(session=session, resource=resource, values=posted.values, by=editor)
+    return RedirectResponse(f"/admin/resources/{resource_id}?done=resource-saved", status_code=303)
 
 
 @router.post("/resources/{resource_id}/delete")
-async def remove_resource(request: Request, resource_id: int, editor: EditorStaff) -> Response:
-    await checked_form(request)
-    return await run_in_threadpool(_delete, request, resource_id, editor)
-
-
-def _delete(request: Request, resource_id: int, by: Staff) -> Response:
-    with session_scope(services(request).engine) as session:
-        resource = _load(session, resource_id)
-        try:
-            delete_resource(session=session, resource=resource, by=by)
-        except ResourceInUse as exc:
-            return _resource_page(request, session, resource, problem=str(exc), status_code=409)
+def remove_resource(
+    request: Request,
+    resource_id: int,
+    editor: EditorStaff,
+    form: CheckedForm,
+    session: WriteSession,
+) -> Response:
+    resource = found(session, Resource, resource_id)
+    try:
+        delete_resource(session=session, resource=resource, by=editor)
+    except ResourceInUse as exc:
+        return _resource_page(request, session, resource, problem=str(exc), status_code=409)
     return RedirectResponse("/admin/resources?done=resource-deleted", status_code=303)
 
 
@@ -138,7 +133,7 @@ def _delete(request: Request, resource_id: int, by: Staff) -> Response:
 def topic_resource_page(
     request: Request, topic_id: int, session: SessionDep, editor: EditorStaff
 ) -> Response:
-    topic = _topic(session, topic_id)
+    topic = found(session, Topic, topic_id)
     return render_admin(
         request,
         "admin/resource_topic.html",
@@ -147,27 +142,15 @@ def topic_resource_page(
 
 
 @router.post("/resources/topic/{topic_id}")
-async def choose_topic_resource(request: Request, topic_id: int, editor: EditorStaff) -> Response:
-    form = await checked_form(request)
-    value = str(form.get("resource", ""))
-    return await run_in_threadpool(_choose, request, topic_id, value, editor)
-
-
-def _choose(request: Request, topic_id: int, value: str, by: Staff) -> Response:
-    with session_scope(services(request).engine) as session:
-        topic = _topic(session, topic_id)
-        resource_id = None
-        if value.strip():
-            digits = value.strip()
-            if not (digits.isascii() and digits.isdigit() and len(digits) < 10):
-                raise HTTPException(422, "Pick a resource from the list.")
-            resource_id = _load(session, int(digits)).id
-        set_topic_default(session=session, topic=topic, resource_id=resource_id, by=by)
+def choose_topic_resource(
+    topic_id: int, editor: EditorStaff, form: CheckedForm, session: WriteSession
+) -> Response:
+    topic = found(session, Topic, topic_id)
+    value = str(form.get("resource", "")).strip()
+    resource_id = None
+    if value:
+        if not (value.isascii() and value.isdigit() and len(value) < 10):
+            raise HTTPException(422, "Pick a resource from the list.")
+        resource_id = found(session, Resource, int(value)).id
+    set_topic_default(session=session, topic=topic, resource_id=resource_id, by=editor)
     return RedirectResponse(f"/admin/topics/{topic_id}?done=topic-saved", status_code=303)
-
-
-def _topic(session: Session, topic_id: int) -> Topic:
-    topic = session.get(Topic, topic_id) if 0 < topic_id <= MAX_ID else None
-    if topic is None:
-        raise HTTPException(404)
-    return topic

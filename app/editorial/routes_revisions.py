@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
-from sqlmodel import select
-from starlette.datastructures import FormData
+from sqlmodel import Session, select
 
-from app.db import session_scope
-from app.deps import SessionDep, services
+from app.csrf import CheckedForm
+from app.deps import SessionDep, SettingsDep, WriteSession, found
 from app.editorial.articles import revision_fields
 from app.editorial.auth import CurrentStaff, require_staff
-from app.editorial.pages import checked_form, render_admin
+from app.editorial.pages import render_admin
 from app.editorial.revisions import diff_revisions, list_revisions
 from app.editorial.workflow import (
     LIVE,
@@ -22,19 +20,12 @@ from app.editorial.workflow import (
     StaleVersion,
     change_article,
 )
-from app.models import MAX_ID, Article, ArticleRevision, Question, Staff, utcnow
+from app.models import MAX_ID, Article, ArticleRevision, Question, parse_id, utcnow
 
 router = APIRouter(prefix="/admin", include_in_schema=False, dependencies=[Depends(require_staff)])
 
 
-def _article(session: SessionDep, article_id: int) -> Article:
-    article = session.get(Article, article_id) if 0 < article_id <= MAX_ID else None
-    if article is None:
-        raise HTTPException(404)
-    return article
-
-
-def _back_link(session: SessionDep, article: Article) -> str:
+def _back_link(session: Session, article: Article) -> str:
     question = session.exec(select(Question.id).where(Question.article_id == article.id)).first()
     return f"/admin/questions/{question}" if question else f"/admin/columns/{article.id}"
 
@@ -47,7 +38,7 @@ def revisions(
     a: int | None = Query(None),
     b: int | None = Query(None),
 ) -> Response:
-    article = _article(session, article_id)
+    article = found(session, Article, article_id)
     rows = list_revisions(session=session, article_id=article_id)
     by_id = {revision.id: revision for revision, _ in rows}
     diff = None
@@ -72,45 +63,42 @@ def revisions(
 
 
 @router.post("/articles/{article_id}/revisions/{revision_id}/restore")
-async def restore(
-    request: Request, article_id: int, revision_id: int, staff: CurrentStaff
-) -> Response:
-    form = await checked_form(request)
-    return await run_in_threadpool(_restore, request, article_id, revision_id, staff, form)
-
-
-def _restore(
-    request: Request, article_id: int, revision_id: int, staff: Staff, form: FormData
+def restore(
+    article_id: int,
+    revision_id: int,
+    staff: CurrentStaff,
+    form: CheckedForm,
+    session: WriteSession,
+    settings: SettingsDep,
 ) -> Response:
     version = str(form.get("version", ""))
-    with session_scope(services(request).engine) as session:
-        article = _article(session, article_id)
-        revision = session.get(ArticleRevision, revision_id) if revision_id <= MAX_ID else None
-        # An autosave is what one editor was typing: never a revision anyone may restore.
-        if revision is None or revision.article_id != article_id or revision.kind == "autosave":
-            raise HTTPException(404)
-        fields = revision_fields(revision)
-        if fields.hero_path == article.hero_path and fields.hero_width is None:
-            fields.hero_width, fields.hero_height = article.hero_width, article.hero_height
-        # A restore is a save: on a live column it becomes a draft of changes, which goes out
-        # only through "Update live column" and its review.
-        change = ArticleChange(
-            action="save",
-            fields=fields,
-            expected_version=int(version) if version.isdigit() else -1,
+    article = found(session, Article, article_id)
+    revision = session.get(ArticleRevision, revision_id) if revision_id <= MAX_ID else None
+    # An autosave is what one editor was typing: never a revision anyone may restore.
+    if revision is None or revision.article_id != article_id or revision.kind == "autosave":
+        raise HTTPException(404)
+    fields = revision_fields(revision)
+    if fields.hero_path == article.hero_path and fields.hero_width is None:
+        fields.hero_width, fields.hero_height = article.hero_width, article.hero_height
+    # A restore is a save: on a live column it becomes a draft of changes, which goes out
+    # only through "Update live column" and its review.
+    change = ArticleChange(
+        action="save",
+        fields=fields,
+        expected_version=parse_id(version) or -1,
+    )
+    try:
+        change_article(
+            session=session,
+            settings=settings,
+            article=article,
+            change=change,
+            staff=staff,
+            now=utcnow(),
         )
-        try:
-            change_article(
-                session=session,
-                settings=services(request).settings,
-                article=article,
-                change=change,
-                staff=staff,
-                now=utcnow(),
-            )
-        except StaleVersion:
-            raise HTTPException(409, "The article changed since you opened this page.") from None
-        except (NotAllowed, IllegalMove) as exc:
-            raise HTTPException(403, str(exc)) from exc
+    except StaleVersion:
+        raise HTTPException(409, "The article changed since you opened this page.") from None
+    except (NotAllowed, IllegalMove) as exc:
+        raise HTTPException(403, str(exc)) from exc
     done = "restored_draft" if article.status in LIVE else "restored"
     return RedirectResponse(f"/admin/articles/{article_id}/revisions?done={done}", status_code=303)

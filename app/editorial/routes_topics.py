@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse
 from sqlmodel import Session, col, select
 from starlette.datastructures import FormData
 
 from app.csrf import CheckedForm
-from app.deps import SessionDep, WriteSession
+from app.deps import SessionDep, WriteSession, found
 from app.editorial.auth import AdminStaff, EditorStaff, require_staff
 from app.editorial.pages import render_admin
 from app.editorial.resources import list_resources
@@ -27,7 +27,7 @@ from app.editorial.topics import (
     topic_rows,
     update_topic,
 )
-from app.models import MAX_ID, Topic
+from app.models import Topic
 
 router = APIRouter(prefix="/admin", include_in_schema=False, dependencies=[Depends(require_staff)])
 
@@ -35,16 +35,6 @@ router = APIRouter(prefix="/admin", include_in_schema=False, dependencies=[Depen
 def _text(form: FormData, name: str) -> str:
     value = form.get(name)
     return value if isinstance(value, str) else ""
-
-
-def _topic(session: Session, raw: object) -> Topic:
-    """The topic a path or form names by id; 404 for anything else."""
-    text = str(raw)
-    topic_id = int(text) if text.isascii() and text.isdigit() and len(text) < 19 else 0
-    topic = session.get(Topic, topic_id) if 0 < topic_id <= MAX_ID else None
-    if topic is None:
-        raise HTTPException(404)
-    return topic
 
 
 def _wants_json(request: Request) -> bool:
@@ -89,7 +79,10 @@ def add_topic(
 def merge(
     request: Request, admin: AdminStaff, form: CheckedForm, session: WriteSession
 ) -> Response:
-    source, into = _topic(session, form.get("source")), _topic(session, form.get("into"))
+    source, into = (
+        found(session, Topic, form.get("source")),
+        found(session, Topic, form.get("into")),
+    )
     try:
         merge_topics(session=session, source=source, into=into, by=admin)
     except TopicError as exc:
@@ -126,7 +119,7 @@ def _topic_page(request: Request, session: Session, topic: Topic, **extra: Any) 
 def topic_page(
     request: Request, topic_id: str, session: SessionDep, editor: EditorStaff
 ) -> Response:
-    return _topic_page(request, session, _topic(session, topic_id))
+    return _topic_page(request, session, found(session, Topic, topic_id))
 
 
 @router.post("/topics/{topic_id}")
@@ -134,12 +127,12 @@ def edit_topic(
     request: Request, topic_id: str, admin: AdminStaff, form: CheckedForm, session: WriteSession
 ) -> Response:
     values = {"name": _text(form, "name")[:200], "description": _text(form, "description")}
-    topic = _topic(session, topic_id)
+    topic = found(session, Topic, topic_id)
     try:
         update_topic(session=session, topic=topic, by=admin, **values)
     except TopicError as exc:
         session.rollback()
-        topic = _topic(session, topic_id)
+        topic = found(session, Topic, topic_id)
         return _topic_page(request, session, topic, error=str(exc), values=values, status_code=422)
     return RedirectResponse(f"/admin/topics/{topic_id}?done=topic-saved", status_code=303)
 
@@ -148,11 +141,11 @@ def edit_topic(
 def remove_topic(
     request: Request, topic_id: str, admin: AdminStaff, form: CheckedForm, session: WriteSession
 ) -> Response:
-    topic = _topic(session, topic_id)
+    topic = found(session, Topic, topic_id)
     try:
         delete_topic(session=session, topic=topic, by=admin)
     except TopicError as exc:
         session.rollback()
-        topic = _topic(session, topic_id)
+        topic = found(session, Topic, topic_id)
         return _topic_page(request, session, topic, error=str(exc), status_code=409)
     return RedirectResponse("/admin/topics?done=topic-deleted", status_code=303)

@@ -15,7 +15,6 @@ from app.editorial import audit
 from app.editorial.articles import after_public_change
 from app.markdown import clean_text, slugify
 from app.models import Article, ArticleRevision, ArticleTopic, SlugRedirect, Staff, Topic
-from app.publishing.cache import bump_content_version
 
 NAME_LIMIT = 80
 DESCRIPTION_LIMIT = 2_000
@@ -70,7 +69,6 @@ def create_topic(*, session: Session, name: str, description: str, by: Staff) ->
     topic = Topic(name=name, slug=slug, description=description)
     session.add(topic)
     session.flush()
-    bump_content_version(session)
     audit.record(
         session=session,
         action="topic.create",
@@ -148,7 +146,6 @@ def delete_topic(*, session: Session, topic: Topic, by: Staff) -> None:
     )
     session.delete(topic)
     session.flush()
-    bump_content_version(session)
     audit.record(
         session=session,
         action="topic.delete",
@@ -275,7 +272,6 @@ def _refresh_articles(session: Session, topic_id: int | None) -> None:
     ).all()
     for article in articles:
         after_public_change(session=session, article=article)
-    bump_content_version(session)
 
 
 _TOPIC_NAMES = select(Topic.name).order_by(col(Topic.name))

@@ -40,17 +40,33 @@ from app.models import (
 )
 from app.search import index_question
 
-Q = QuestionStatus
 QUESTION_MOVES: dict[str, set[str]] = {
-    Q.new: {Q.shortlisted, Q.answering, Q.declined, Q.spam, Q.withdrawn},
-    Q.shortlisted: {Q.new, Q.answering, Q.declined, Q.spam, Q.withdrawn},
-    Q.answering: {Q.shortlisted, Q.published, Q.declined, Q.withdrawn},
-    Q.published: set(),
-    Q.declined: {Q.new},
-    Q.spam: {Q.new},
-    Q.withdrawn: set(),
+    QuestionStatus.new: {
+        QuestionStatus.shortlisted,
+        QuestionStatus.answering,
+        QuestionStatus.declined,
+        QuestionStatus.spam,
+        QuestionStatus.withdrawn,
+    },
+    QuestionStatus.shortlisted: {
+        QuestionStatus.new,
+        QuestionStatus.answering,
+        QuestionStatus.declined,
+        QuestionStatus.spam,
+        QuestionStatus.withdrawn,
+    },
+    QuestionStatus.answering: {
+        QuestionStatus.shortlisted,
+        QuestionStatus.published,
+        QuestionStatus.declined,
+        QuestionStatus.withdrawn,
+    },
+    QuestionStatus.published: set(),
+    QuestionStatus.declined: {QuestionStatus.new},
+    QuestionStatus.spam: {QuestionStatus.new},
+    QuestionStatus.withdrawn: set(),
 }
-WITHDRAWABLE = {Q.new, Q.shortlisted, Q.answering}
+WITHDRAWABLE = {QuestionStatus.new, QuestionStatus.shortlisted, QuestionStatus.answering}
 
 
 class IllegalMove(ValueError):
@@ -70,7 +86,7 @@ def move_question(
 
 def withdraw_question(*, session: Session, question: Question, now: datetime | None = None) -> None:
     """The reader takes the letter back: its text and address are erased, a tombstone stays."""
-    move_question(session=session, question=question, to=Q.withdrawn, now=now)
+    move_question(session=session, question=question, to=QuestionStatus.withdrawn, now=now)
     question.letter = None
     question.letter_purged_at = question.updated_at
     index_question(session, question)
@@ -91,17 +107,29 @@ _NOT_SELECTED = (
     "We could not take your letter for the column. Thank you for trusting us with it.",
 )
 STATUS_WORDS = {
-    Q.new: ("received", "Received", "Your letter has arrived safely. An editor will read it."),
-    Q.shortlisted: ("received", "Received", "Your letter has arrived and an editor has read it."),
-    Q.answering: (
+    QuestionStatus.new: (
+        "received",
+        "Received",
+        "Your letter has arrived safely. An editor will read it.",
+    ),
+    QuestionStatus.shortlisted: (
+        "received",
+        "Received",
+        "Your letter has arrived and an editor has read it.",
+    ),
+    QuestionStatus.answering: (
         "answering",
         "Being answered",
         "A columnist is writing an answer to your letter.",
     ),
-    Q.published: ("published", "Published", "Your letter has been answered and published."),
-    Q.declined: _NOT_SELECTED,
-    Q.spam: _NOT_SELECTED,
-    Q.withdrawn: (
+    QuestionStatus.published: (
+        "published",
+        "Published",
+        "Your letter has been answered and published.",
+    ),
+    QuestionStatus.declined: _NOT_SELECTED,
+    QuestionStatus.spam: _NOT_SELECTED,
+    QuestionStatus.withdrawn: (
         "withdrawn",
         "Withdrawn",
         "You withdrew this letter. Its text and address are erased.",
@@ -116,32 +144,49 @@ def status_words(question: Question) -> tuple[str, str, str]:
 
 # ---- Articles -------------------------------------------------------------------------
 
-A = ArticleStatus
 ARTICLE_MOVES: dict[str, set[str]] = {
-    A.draft: {A.in_review, A.scheduled, A.published},
-    A.in_review: {A.draft, A.scheduled, A.published},
-    A.scheduled: {A.draft, A.scheduled, A.published, A.unpublished},
-    A.published: {A.unpublished},
-    A.unpublished: {A.draft, A.in_review, A.scheduled, A.published},
+    ArticleStatus.draft: {
+        ArticleStatus.in_review,
+        ArticleStatus.scheduled,
+        ArticleStatus.published,
+    },
+    ArticleStatus.in_review: {
+        ArticleStatus.draft,
+        ArticleStatus.scheduled,
+        ArticleStatus.published,
+    },
+    ArticleStatus.scheduled: {
+        ArticleStatus.draft,
+        ArticleStatus.scheduled,
+        ArticleStatus.published,
+        ArticleStatus.unpublished,
+    },
+    ArticleStatus.published: {ArticleStatus.unpublished},
+    ArticleStatus.unpublished: {
+        ArticleStatus.draft,
+        ArticleStatus.in_review,
+        ArticleStatus.scheduled,
+        ArticleStatus.published,
+    },
 }
 # What each button does: the least role that may press it, and the state it leads to.
 ACTIONS: dict[str, tuple[Role, str | None]] = {
     "save": (Role.columnist, None),
-    "submit_review": (Role.columnist, A.in_review),
-    "to_draft": (Role.columnist, A.draft),
-    "schedule": (Role.editor, A.scheduled),
-    "publish": (Role.editor, A.published),
+    "submit_review": (Role.columnist, ArticleStatus.in_review),
+    "to_draft": (Role.columnist, ArticleStatus.draft),
+    "schedule": (Role.editor, ArticleStatus.scheduled),
+    "publish": (Role.editor, ArticleStatus.published),
     "update": (Role.editor, None),
-    "unpublish": (Role.editor, A.unpublished),
+    "unpublish": (Role.editor, ArticleStatus.unpublished),
     "discard_draft": (Role.columnist, None),
 }
 # A live column's public page shows its own fields; "save" keeps a draft beside them, and
 # only "update" (or publishing a scheduled one now) puts a change live.
-LIVE = {A.published, A.scheduled}
+LIVE = {ArticleStatus.published, ArticleStatus.scheduled}
 # Presses that put text in front of readers, now or at a set time: each needs the whole
 # checklist, the review of that exact text included.
 MAKES_PUBLIC = {"publish", "schedule", "update"}
-COLUMNIST_MAY_EDIT = {A.draft, A.in_review, A.unpublished}
+COLUMNIST_MAY_EDIT = {ArticleStatus.draft, ArticleStatus.in_review, ArticleStatus.unpublished}
 COLUMNIST_MAY_DRAFT = {"save", "discard_draft"}
 ACTION_WORDS = {
     "publish": "publish",
@@ -214,7 +259,9 @@ def change_article(
     if change.action in MAKES_PUBLIC:
         ticked = change.reviewed if change.fields is not None else None
         check_ready(article=article, fields=fields, ticked=ticked, dismissed=change.dismissed)
-    if target == A.scheduled and (change.publish_at is None or change.publish_at <= now):
+    if target == ArticleStatus.scheduled and (
+        change.publish_at is None or change.publish_at <= now
+    ):
         raise ChecklistFailed(["a publish time in the future"])
     try:
         if change.action == "discard_draft":
@@ -273,7 +320,7 @@ def _apply(
     staff: Staff,
     now: datetime,
 ) -> None:
-    was_public, old_slug = article.status == A.published, article.slug
+    was_public, old_slug = article.status == ArticleStatus.published, article.slug
     if change.fields is not None:
         fields.slug = unique_slug(
             session=session, wanted=slugify(fields.slug or fields.title), article_id=article.id
@@ -288,19 +335,19 @@ def _apply(
         article.version += 1
     if target is not None:
         article.status = target
-        article.publish_at = change.publish_at if target == A.scheduled else None
-        if target == A.published:
+        article.publish_at = change.publish_at if target == ArticleStatus.scheduled else None
+        if target == ArticleStatus.published:
             article.published_at = article.published_at or now
     article.author_id = article.author_id or staff.id
     article.draft_revision_id = None  # whatever was pending is now the article, or given up
     _store_noting_aid(session=session, article=article, change=change, fields=fields)
     if change.question is not None and change.question.article_id is None:
         _link_question(session=session, question=change.question, article=article, now=now)
-    if was_public and article.status == A.published and article.slug != old_slug:
+    if was_public and article.status == ArticleStatus.published and article.slug != old_slug:
         leave_redirect(session=session, old_slug=old_slug, new_slug=article.slug)
-    if was_public or article.status == A.published:
+    if was_public or article.status == ArticleStatus.published:
         after_public_change(session=session, article=article)
-    if target == A.published and not was_public:
+    if target == ArticleStatus.published and not was_public:
         on_first_publication(session=session, settings=settings, article=article, now=now)
     snapshot(session=session, article=article, staff_id=staff.id)
     _audit(session=session, article=article, action=change.action, staff=staff)
@@ -400,8 +447,8 @@ def _link_question(
 ) -> None:
     """Tie a new article to its letter, and mark the letter as being answered."""
     question.article_id = article.id
-    if question.status in (Q.new, Q.shortlisted):
-        move_question(session=session, question=question, to=Q.answering, now=now)
+    if question.status in (QuestionStatus.new, QuestionStatus.shortlisted):
+        move_question(session=session, question=question, to=QuestionStatus.answering, now=now)
     session.add(question)
     session.flush()
 
@@ -413,8 +460,11 @@ def on_first_publication(
     question = session.exec(select(Question).where(Question.article_id == article.id)).first()
     if question is None or question.id is None:
         return
-    if question.status in QUESTION_MOVES and Q.published in QUESTION_MOVES[question.status]:
-        move_question(session=session, question=question, to=Q.published, now=now)
+    if (
+        question.status in QUESTION_MOVES
+        and QuestionStatus.published in QUESTION_MOVES[question.status]
+    ):
+        move_question(session=session, question=question, to=QuestionStatus.published, now=now)
     contact = session.get(QuestionContact, question.id)
     if contact is not None:
         notify_published(
@@ -434,18 +484,24 @@ def publish_due(*, session: Session, settings: Settings, now: datetime) -> list[
     ones its review was given for goes back to draft instead.
     """
     due = session.exec(
-        select(Article).where(Article.status == A.scheduled, col(Article.publish_at) <= now)
+        select(Article).where(
+            Article.status == ArticleStatus.scheduled, col(Article.publish_at) <= now
+        )
     ).all()
     published = []
     for article in due:
         fields = fields_of(session=session, article=article)
         if article.reviewed_fingerprint != guard.fingerprint(fields):
-            held = {"status": A.draft, "publish_at": None, "draft_revision_id": None}
+            held = {"status": ArticleStatus.draft, "publish_at": None, "draft_revision_id": None}
             if _claim_scheduled(session, article, **held):
                 _audit(session=session, article=article, action="schedule_unreviewed", staff=None)
             continue
         if not _claim_scheduled(
-            session, article, status=A.published, published_at=Article.publish_at, publish_at=None
+            session,
+            article,
+            status=ArticleStatus.published,
+            published_at=Article.publish_at,
+            publish_at=None,
         ):
             continue
         after_public_change(session=session, article=article)
@@ -460,7 +516,7 @@ def publish_imported(*, session: Session, article: Article, published_at: dateti
     """Publish a column that came from a content file, dated as the file says. The file is the
     text as its author meant it to read; what the aid finds in it is reported to whoever ran
     the import."""
-    article.status = A.published
+    article.status = ArticleStatus.published
     article.published_at = published_at
     article.publish_at = None
     session.add(article)
@@ -475,7 +531,7 @@ def _claim_scheduled(session: Session, article: Article, **values: Any) -> bool:
         update(Article)
         .where(
             col(Article.id) == article.id,
-            col(Article.status) == A.scheduled,
+            col(Article.status) == ArticleStatus.scheduled,
             col(Article.version) == article.version,
         )
         .values(**values, version=Article.version + 1)

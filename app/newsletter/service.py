@@ -39,7 +39,6 @@ ADDRESS_BUCKET = "newsletter-address"
 # astray, too few to turn the form into a way of flooding somebody's inbox.
 CONFIRM_MAILS_PER_ADDRESS_HOUR = 2
 CONFIRM_KIND = "newsletter_confirm"
-S = SubscriberStatus
 
 
 class ConfirmResult(StrEnum):
@@ -79,13 +78,13 @@ def sign_up(
     )
     subscriber = find_subscriber(session=session, email=email)
     if subscriber is None:
-        subscriber = Subscriber(email=email, status=S.pending, created_at=now)
+        subscriber = Subscriber(email=email, status=SubscriberStatus.pending, created_at=now)
         session.add(subscriber)
         session.flush()
-    elif subscriber.status == S.confirmed:
+    elif subscriber.status == SubscriberStatus.confirmed:
         return
-    elif subscriber.status == S.unsubscribed:
-        subscriber.status = S.pending
+    elif subscriber.status == SubscriberStatus.unsubscribed:
+        subscriber.status = SubscriberStatus.pending
         subscriber.confirmed_at = None
         session.add(subscriber)
         session.flush()
@@ -131,11 +130,11 @@ def confirm_subscription(
     subscriber = session.get(Subscriber, claim.subscriber_id) if claim else None
     if claim is None or subscriber is None:
         return ConfirmResult.invalid
-    if subscriber.status == S.unsubscribed:
+    if subscriber.status == SubscriberStatus.unsubscribed:
         # A link mailed before they left must not sign them up again behind their back.
         return ConfirmResult.invalid
-    if subscriber.status != S.confirmed:
-        subscriber.status = S.confirmed
+    if subscriber.status != SubscriberStatus.confirmed:
+        subscriber.status = SubscriberStatus.confirmed
         subscriber.confirmed_at = now
         session.add(subscriber)
     return ConfirmResult.confirmed
@@ -151,8 +150,8 @@ def subscriber_by_unsubscribe_token(
 
 def unsubscribe(*, session: Session, subscriber: Subscriber, now: datetime) -> None:
     """Stop all newsletter mail to this subscriber at once, including mail not yet sent."""
-    if subscriber.status != S.unsubscribed:
-        subscriber.status = S.unsubscribed
+    if subscriber.status != SubscriberStatus.unsubscribed:
+        subscriber.status = SubscriberStatus.unsubscribed
         subscriber.unsubscribed_at = now
         session.add(subscriber)
     session.execute(
@@ -168,7 +167,7 @@ def unsubscribe(*, session: Session, subscriber: Subscriber, now: datetime) -> N
 
 def subscriber_counts(*, session: Session) -> dict[str, int]:
     """How many subscribers are pending, confirmed and unsubscribed."""
-    counts = {status.value: 0 for status in S}
+    counts = {status.value: 0 for status in SubscriberStatus}
     rows = session.exec(
         select(Subscriber.status, func.count()).group_by(col(Subscriber.status))
     ).all()
@@ -197,7 +196,7 @@ def confirmed_addresses_csv(*, session: Session) -> str:
     """Confirmed subscribers as CSV (`email,confirmed_at`), for admins only."""
     rows = session.exec(
         select(Subscriber)
-        .where(Subscriber.status == S.confirmed)
+        .where(Subscriber.status == SubscriberStatus.confirmed)
         .order_by(col(Subscriber.confirmed_at), col(Subscriber.id))
     ).all()
     out = io.StringIO()

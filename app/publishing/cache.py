@@ -1,5 +1,5 @@
-"""The public content version, one counter every worker reads to know when pages went stale, and
-the per-worker cache of finished public pages that it guards."""
+"""The per-worker cache of finished public pages, guarded by the public content version
+(`app.db.content_version`)."""
 
 from __future__ import annotations
 
@@ -12,56 +12,19 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 import anyio.to_thread
-from sqlalchemy import event, text
-from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
-from sqlmodel import Session
+
+from app.db.content_version import LocalChanges
 
 log = logging.getLogger("consult")
-CONTENT_VERSION = "content_version"
 PAGE_CACHE_BYTES = 32 * 1024 * 1024
 SEARCH_CACHE_BYTES = 8 * 1024 * 1024
 PAGE_MAX_AGE_SECONDS = 300.0
 VERSION_CHECK_SECONDS = 1.0
-_HOOKED = "content_version_hooked"
 # Where a page is kept: the site's own pages, or search results, which live on a shelf of their
 # own (compressed: there are many, each read a few times) so that a run of one-off queries
 # never pushes out the pages people come back to.
 Shelf = Literal["pages", "searches"]
-
-
-class _LocalChanges:
-    """Commits in this process that bumped the version: this worker's own edits show at once."""
-
-    count = 0
-
-
-def _note_commit(session: Session) -> None:
-    session.info.pop(_HOOKED, None)
-    _LocalChanges.count += 1
-
-
-def bump_content_version(session: Session) -> None:
-    """Mark every public page stale (called in the same transaction as the change)."""
-    updated = session.execute(
-        text("UPDATE site_state SET value = value + 1 WHERE key = :key"), {"key": CONTENT_VERSION}
-    )
-    if getattr(updated, "rowcount", 0) == 0:
-        session.execute(
-            text("INSERT INTO site_state (key, value) VALUES (:key, 1)"), {"key": CONTENT_VERSION}
-        )
-    if not session.info.get(_HOOKED):
-        session.info[_HOOKED] = True
-        event.listen(session, "after_commit", _note_commit, once=True)
-
-
-def read_content_version(engine: Engine) -> int:
-    """The current content version (0 before anything was published)."""
-    with engine.connect() as connection:
-        value = connection.execute(
-            text("SELECT value FROM site_state WHERE key = :key"), {"key": CONTENT_VERSION}
-        ).scalar()
-    return int(value or 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,13 +124,11 @@ class PageCache:
     async def current_version(self) -> int | None:
         """The content version pages may be served at; None when the database cannot say."""
         now = time.monotonic()
-        fresh = (
-            now - self._checked_at < self.check_every and self._seen_local == _LocalChanges.count
-        )
+        fresh = now - self._checked_at < self.check_every and self._seen_local == LocalChanges.count
         if (fresh or self._checking) and self._version is not None:
             return self._version
         self._checking = True
-        seen = _LocalChanges.count
+        seen = LocalChanges.count
         try:
             version = await anyio.to_thread.run_sync(self.read_version)
         except SQLAlchemyError:

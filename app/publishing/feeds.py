@@ -8,11 +8,12 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import PlainTextResponse
 
-from app.deps import SessionDep, SettingsDep, services
+from app.config import Settings
+from app.deps import SessionDep, SettingsDep
 from app.models import Article
 from app.publishing import service, sitemaps
 from app.publishing.http import cacheable
-from app.publishing.pages import SiteTexts
+from app.publishing.pages import SiteTexts, Texts
 from app.templating import templates
 
 router = APIRouter()
@@ -39,9 +40,9 @@ def _feed(
     title: str,
     self_path: str,
     alternate: str,
+    settings: Settings,
     topic_id: int | None = None,
 ) -> Response:
-    settings = services(request).settings
     listing = service.list_published(session=session, size=FEED_SIZE, topic_id=topic_id)
     ids = [a.id for a in listing.items if a.id is not None]
     updated = max((a.updated_at for a in listing.items), default=None)
@@ -66,7 +67,12 @@ def _feed(
 @router.get("/feed.xml", include_in_schema=False)
 def site_feed(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
     return _feed(
-        request, session=session, title=settings.site_name, self_path="/feed.xml", alternate="/"
+        request,
+        session=session,
+        settings=settings,
+        title=settings.site_name,
+        self_path="/feed.xml",
+        alternate="/",
     )
 
 
@@ -78,6 +84,7 @@ def topic_feed(request: Request, slug: str, session: SessionDep, settings: Setti
     return _feed(
         request,
         session=session,
+        settings=settings,
         title=f"{settings.site_name}: {topic.name}",
         self_path=f"/topics/{slug}/feed.xml",
         alternate=f"/topics/{slug}",
@@ -85,12 +92,12 @@ def topic_feed(request: Request, slug: str, session: SessionDep, settings: Setti
     )
 
 
-def _site_urls(request: Request, session: SessionDep) -> dict[str, Any]:
+def _site_urls(session: SessionDep, texts: SiteTexts) -> dict[str, Any]:
     """What the sitemap lists besides articles: home, the topics and the static pages."""
     return {
         "site_pages": True,
         "topics": service.list_topics(session=session),
-        "pages": list(services(request).part(SiteTexts).pages),
+        "pages": list(texts.pages),
     }
 
 
@@ -105,9 +112,9 @@ def _xml(request: Request, template: str, context: dict[str, Any], max_age: int)
 
 
 @router.get("/sitemap.xml", include_in_schema=False)
-def sitemap(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
+def sitemap(request: Request, session: SessionDep, settings: SettingsDep, texts: Texts) -> Response:
     """Every public URL in one file or, once they outgrow one, an index of smaller files."""
-    site = _site_urls(request, session)
+    site = _site_urls(session, texts)
     if _fits_one_file(session, site):
         articles = service.sitemap_entries(session=session)
         return _xml(
@@ -118,8 +125,10 @@ def sitemap(request: Request, session: SessionDep, settings: SettingsDep) -> Res
 
 
 @router.get("/sitemaps/pages.xml", include_in_schema=False)
-def sitemap_pages(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
-    site = _site_urls(request, session)
+def sitemap_pages(
+    request: Request, session: SessionDep, settings: SettingsDep, texts: Texts
+) -> Response:
+    site = _site_urls(session, texts)
     if _fits_one_file(session, site):
         raise HTTPException(404)  # /sitemap.xml lists these itself
     return _xml(request, "public/sitemap.xml", {**site, "articles": []}, settings.public_max_age)
@@ -127,9 +136,9 @@ def sitemap_pages(request: Request, session: SessionDep, settings: SettingsDep) 
 
 @router.get("/sitemaps/articles-{number:int}.xml", include_in_schema=False)
 def sitemap_articles(
-    request: Request, number: int, session: SessionDep, settings: SettingsDep
+    request: Request, number: int, session: SessionDep, settings: SettingsDep, texts: Texts
 ) -> Response:
-    if _fits_one_file(session, _site_urls(request, session)):
+    if _fits_one_file(session, _site_urls(session, texts)):
         raise HTTPException(404)
     articles = sitemaps.article_file_entries(session=session, number=number, size=SITEMAP_LIMIT)
     if not articles:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated
 
+from app.deps import part
 from app.frontmatter import ContentError, split_front_matter
 from app.markdown import render_markdown
 
@@ -53,3 +55,6 @@ class SiteTexts:
     @classmethod
     def load(cls, content_dir: Path) -> SiteTexts:
         return cls(load_pages(content_dir), load_crisis_notice(content_dir))
+
+
+Texts = Annotated[SiteTexts, part(SiteTexts)]

@@ -6,12 +6,14 @@ import threading
 import time
 from collections import Counter
 from datetime import date
+from typing import Annotated
 
 from sqlalchemy import Engine
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
+from app.deps import part
 from app.models import ArticleView
 from app.publishing import service
 from app.publishing.service import ArticleCard
@@ -70,3 +72,6 @@ class ViewCounter:
                 self._counts.update(counts)
             raise
         return len(rows)
+
+
+Views = Annotated[ViewCounter, part(ViewCounter)]

@@ -12,9 +12,8 @@ from app.deps import SessionDep, SettingsDep, services
 from app.publishing import service
 from app.publishing.cache import Shelf
 from app.publishing.http import cacheable, mark_article
-from app.publishing.pages import SiteTexts
-from app.publishing.popularity import ViewCounter
-from app.publishing.service import ArticleCard
+from app.publishing.pages import Texts
+from app.publishing.popularity import Views
 from app.search import search_articles
 from app.templating import templates
 from app.urls import column_path, column_url
@@ -47,7 +46,11 @@ def render_public(
 
 @router.get("/", include_in_schema=False)
 def home(
-    request: Request, session: SessionDep, settings: SettingsDep, page: int = PageNumber
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    views: Views,
+    page: int = PageNumber,
 ) -> Response:
     listing = service.list_published(session=session, page=page, size=settings.page_size)
     if page > 1 and not listing.items:
@@ -59,7 +62,7 @@ def home(
         {
             "listing": listing,
             "topics_by_article": service.topics_for(session=session, article_ids=ids),
-            "popular": _popular(request, session, settings),
+            "popular": views.popular(session, _today(settings)),
             "topics": service.list_topics(session=session),
         },
     )
@@ -67,7 +70,7 @@ def home(
 
 @router.get("/columns/{slug}", include_in_schema=False)
 def article_page(
-    request: Request, slug: str, session: SessionDep, settings: SettingsDep
+    request: Request, slug: str, session: SessionDep, settings: SettingsDep, views: Views
 ) -> Response:
     article = service.get_published_article(session=session, slug=slug)
     if article is None:
@@ -76,9 +79,10 @@ def article_page(
             return RedirectResponse(column_path(new_slug), status_code=301)
         raise HTTPException(404)
     assert article.id is not None
-    services(request).part(ViewCounter).record(article.id, _today(settings))
+    views.record(article.id, _today(settings))
     mark_article(request, article.id)
     related = service.related_articles(session=session, article=article)
+    popular = [a for a in views.popular(session, _today(settings)) if a.id != article.id]
     topics = service.topics_for(session=session, article_ids=[article.id])[article.id]
     return render_public(
         request,
@@ -88,7 +92,7 @@ def article_page(
             "topics": topics,
             "callout": service.article_callout(session=session, article=article, topics=topics),
             "related": related,
-            "popular": [a for a in _popular(request, session, settings) if a.id != article.id][:4],
+            "popular": popular[:4],
             "canonical": column_url(settings.base_url, article.slug),
         },
     )
@@ -161,13 +165,9 @@ def _today(settings: Settings) -> date:
     return datetime.now(settings.tz).date()
 
 
-def _popular(request: Request, session: SessionDep, settings: Settings) -> list[ArticleCard]:
-    return services(request).part(ViewCounter).popular(session, _today(settings))
-
-
 @router.get("/{page_slug}", include_in_schema=False)
-def static_page(request: Request, page_slug: str) -> Response:
-    page = services(request).part(SiteTexts).pages.get(page_slug)
+def static_page(request: Request, page_slug: str, texts: Texts) -> Response:
+    page = texts.pages.get(page_slug)
     if page is None:
         raise HTTPException(404)
     return render_public(request, "public/page.html", {"page": page})

@@ -6,20 +6,20 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Header, HTTPException, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
-from sqlalchemy.exc import OperationalError
 
 from app import csrf
 from app.api_errors import error_responses
-from app.deps import SessionDep, services
-from app.editorial.reads import DeskReads
+from app.deps import ServicesDep, SessionDep, SettingsDep
 from app.editorial.workflow import status_words
 from app.models import Article, utcnow
-from app.ratelimit import RateLimited
+from app.ratelimit import ClientHash
 from app.submissions import service
-from app.submissions.validation import validate_letter
+from app.submissions.deps import LetterTopics, Writer
+from app.submissions.letter_writer import Submitted
+from app.submissions.screening import Refusal, RefusalKey, Screened, check_letter
+from app.submissions.validation import LetterInput
 from app.urls import column_url
 
 router = APIRouter(prefix="/api/v1", tags=["questions"], responses=error_responses(404, 422, 503))
@@ -46,14 +46,28 @@ class QuestionStatusOut(BaseModel):
     article_url: str | None = None
 
 
+# What the API answers for each refusal it can meet (its wording is for programs, not readers).
+REFUSALS: dict[RefusalKey, tuple[int, str, dict[str, str]]] = {
+    "invalid": (422, "Please correct the fields listed.", {}),
+    "rate_limited": (429, "Too many letters from this client; try again later.", {}),
+    "unsaved": (
+        503,
+        "The database is busy; nothing was saved. Try again shortly.",
+        {"Retry-After": "10"},
+    ),
+}
+
+
 def _error(status: int, detail: str, headers: dict[str, str] | None = None) -> JSONResponse:
     return JSONResponse({"detail": detail}, status_code=status, headers=headers)
 
 
-def _busy() -> JSONResponse:
-    return _error(
-        503, "The database is busy; nothing was saved. Try again shortly.", {"Retry-After": "10"}
-    )
+def _refused(refusal: Refusal) -> JSONResponse:
+    status, detail, headers = REFUSALS[refusal.key]
+    body: dict[str, object] = {"detail": detail}
+    if refusal.errors:
+        body["errors"] = refusal.errors
+    return JSONResponse(body, status_code=status, headers={**headers, **refusal.headers})
 
 
 @router.post(
@@ -62,45 +76,36 @@ def _busy() -> JSONResponse:
     response_model=QuestionCreated,
     responses=error_responses(403, 429),
 )
-async def create_question(
+def create_question(
     body: QuestionIn,
     request: Request,
+    site: ServicesDep,
+    topics: LetterTopics,
+    writer: Writer,
+    client: ClientHash,
     idempotency_key: Annotated[str | None, Header(max_length=64)] = None,
 ) -> QuestionCreated | JSONResponse:
     """Send a letter. Repeat the same `Idempotency-Key` to retry safely."""
     if not csrf.origin_allowed(request):
         return _error(403, "Cross-site requests are not accepted.")
-    try:
-        topics = await services(request).part(DeskReads).topic_names()
-    except OperationalError:
-        return _busy()
-    letter, errors = validate_letter(body.model_dump(), topics)
-    if letter is None:
-        return JSONResponse(
-            {"detail": "Please correct the fields listed.", "errors": errors}, status_code=422
-        )
-    settings = services(request).settings
     key = f"api:{idempotency_key}" if idempotency_key else service.new_submission_key()
-    try:
-        # The write, and the wait for it, in a worker thread.
-        submitted = await run_in_threadpool(
-            service.accept_letter, request=request, letter=letter, submission_key=key, now=utcnow()
+    outcome: LetterInput | Submitted | Refusal = check_letter(body.model_dump(), topics)
+    if isinstance(outcome, LetterInput):
+        outcome = service.accept_letter(
+            writer=writer,
+            secret=site.secret_key,
+            client=client,
+            screened=Screened(outcome, key),
+            now=utcnow(),
         )
-    except RateLimited as limited:
-        return _error(
-            429,
-            "Too many letters from this client; try again later.",
-            {"Retry-After": str(limited.retry_after)},
-        )
-    except OperationalError:
-        return _busy()
-    return QuestionCreated(
-        token=submitted.token, status_url=f"{settings.base_url}/ask/status/{submitted.token}"
-    )
+    if isinstance(outcome, Refusal):
+        return _refused(outcome)
+    status_url = f"{site.settings.base_url}/ask/status/{outcome.token}"
+    return QuestionCreated(token=outcome.token, status_url=status_url)
 
 
 @router.get("/questions/{token}", response_model=QuestionStatusOut)
-def question_status(token: str, request: Request, session: SessionDep) -> QuestionStatusOut:
+def question_status(token: str, session: SessionDep, settings: SettingsDep) -> QuestionStatusOut:
     """Where a letter stands (never the letter's address)."""
     question = service.find_by_token(session=session, token=token)
     if question is None:
@@ -109,7 +114,7 @@ def question_status(token: str, request: Request, session: SessionDep) -> Questi
     article = session.get(Article, question.article_id) if question.article_id else None
     article_url = None
     if article is not None and article.status == "published":
-        article_url = column_url(services(request).settings.base_url, article.slug)
+        article_url = column_url(settings.base_url, article.slug)
     return QuestionStatusOut(
         status=code,
         label=label,

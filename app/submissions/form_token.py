@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
+from datetime import datetime
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
@@ -25,7 +25,7 @@ def issue(secret: str, submission_key: str) -> str:
     return _serializer(secret).dumps({"k": submission_key})
 
 
-def read(secret: str, token: object) -> FormStamp | None:
+def read(secret: str, token: object, now: datetime) -> FormStamp | None:
     """The stamp inside a token, or None if it is missing, forged or older than a day."""
     if not isinstance(token, str) or not token or len(token) > 300:
         return None
@@ -38,4 +38,4 @@ def read(secret: str, token: object) -> FormStamp | None:
     key = data.get("k") if isinstance(data, dict) else None
     if not isinstance(key, str) or not 16 <= len(key) <= 64:
         return None
-    return FormStamp(key, time.time() - signed_at.timestamp())
+    return FormStamp(key, (now - signed_at).total_seconds())

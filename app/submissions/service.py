@@ -8,17 +8,15 @@ import hmac
 import secrets
 from datetime import datetime
 
-from fastapi import Request
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 
-from app.deps import services
-from app.models import Question, QuestionStatus
-from app.ratelimit import client_address, client_hash
+from app.models import Question
+from app.ratelimit import RateLimited
 from app.submissions.letter_writer import LetterWriter, PendingLetter, Submitted
+from app.submissions.screening import Refusal, Screened
 from app.submissions.urgency import urgent_categories
 from app.submissions.validation import LetterInput
-
-Q = QuestionStatus
 
 
 def new_submission_key() -> str:
@@ -58,21 +56,21 @@ def new_question(
 
 
 def accept_letter(
-    *, request: Request, letter: LetterInput, submission_key: str, now: datetime
-) -> Submitted:
-    """Commit a letter for this request (durably, before any answer goes out).
-
-    Raises RateLimited past the hourly allowance and OperationalError when the database
-    cannot take it; a second post of the same form finds the first one's status link.
-    """
-    secret = services(request).secret_key
-    token = status_token(secret, submission_key)
-    question = new_question(letter=letter, token=token, submission_key=submission_key, now=now)
-    client = client_hash(secret, client_address(request), now)
-    writer: LetterWriter = services(request).part(LetterWriter)
-    return writer.write(
-        PendingLetter(question=question, token=token, email=letter.email, client=client)
-    )
+    *, writer: LetterWriter, secret: str, client: str, screened: Screened, now: datetime
+) -> Submitted | Refusal:
+    """Commit a letter from this client (durably, before any answer goes out), or refuse it
+    past the hourly allowance or when the database cannot take it; a second post of the same
+    form finds the first one's status link."""
+    key, letter = screened.submission_key, screened.letter
+    token = status_token(secret, key)
+    question = new_question(letter=letter, token=token, submission_key=key, now=now)
+    pending = PendingLetter(question=question, token=token, email=letter.email, client=client)
+    try:
+        return writer.write(pending)
+    except RateLimited as limited:
+        return Refusal("rate_limited", headers={"Retry-After": str(limited.retry_after)})
+    except OperationalError:
+        return Refusal("unsaved")
 
 
 def find_by_token(*, session: Session, token: str) -> Question | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from email_validator import EmailNotValidError, validate_email
@@ -23,7 +24,7 @@ class LetterInput:
     consent: bool
 
 
-def _text(data: dict[str, object], name: str) -> str:
+def _text(data: Mapping[str, object], name: str) -> str:
     value = data.get(name)
     return clean_text(value).strip() if isinstance(value, str) else ""
 
@@ -33,7 +34,7 @@ def _checked(value: object) -> bool:
 
 
 def validate_letter(
-    data: dict[str, object], topic_names: list[str]
+    data: Mapping[str, object], topic_names: list[str]
 ) -> tuple[LetterInput | None, dict[str, str]]:
     """The cleaned letter, or a message for each field that is wrong."""
     errors: dict[str, str] = {}
