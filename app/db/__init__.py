@@ -6,7 +6,11 @@ Routes never choose among these: they take a session through the dependencies in
 `app.deps`, and services take the session they are given.
 """
 
-from app.db.content_version import bump_content_version, read_content_version
+from app.db.content_version import (
+    bump_content_version,
+    mark_public_change,
+    read_content_version,
+)
 from app.db.engines import SQLITE_BUSY_TIMEOUT_MS, core, make_engine
 from app.db.gate import WriteGate
 from app.db.reads import BriefReads
@@ -39,6 +43,7 @@ __all__ = [
     "head_revision",
     "include_object",
     "make_engine",
+    "mark_public_change",
     "migrate",
     "migrated_engine",
     "read_content_version",

@@ -1,9 +1,10 @@
 """The public content version: one counter every worker reads to know that its kept public
 pages went stale.
 
-The session layer keeps it: a flush or a bulk statement that changes what a public page shows
-(a published column, a topic, a resource, a column's topics, an old address) bumps it in the
-same transaction. Nobody has to remember to.
+The session layer keeps it: a flush that changes what a public page shows (a published column,
+a topic, a resource, a column's topics, an old address) bumps it in the same transaction, so
+no save has to remember to. A bulk statement past the unit of work says so itself
+(`mark_public_change`).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import event, inspect, text
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.orm import ORMExecuteState, Session
+from sqlalchemy.orm import Session
 
 from app.models import Article, ArticleStatus, ArticleTopic, Resource, SlugRedirect, Topic
 
@@ -21,9 +22,6 @@ CONTENT_VERSION = "content_version"
 # Rows public pages show. A column shows only once published, so an Article counts only when
 # it is or was published (see _shows).
 PUBLIC_CONTENT = (Article, Topic, ArticleTopic, Resource, SlugRedirect)
-BULK_PUBLIC_TABLES = frozenset(
-    model.__tablename__ for model in PUBLIC_CONTENT if model is not ArticleTopic
-)
 # An Article's bookkeeping, which no public page shows: a change to these alone is not news.
 _ARTICLE_PRIVATE = frozenset(
     {
@@ -101,6 +99,14 @@ def _changed(session: Session) -> Iterable[tuple[Any, bool]]:
         yield row, True
 
 
+def mark_public_change(session: Session) -> None:
+    """Mark public pages stale after a bulk UPDATE or DELETE of rows they show, which the unit
+    of work never sees. (The scheduler's claim of a column is the one such statement that is
+    not beside an ORM change of the same rows; no `do_orm_execute` hook watches for them,
+    as one would tax every statement of every request.)"""
+    _mark(session)
+
+
 def _mark(session: Session) -> None:
     if not session.info.get(_BUMPED):
         session.info[_BUMPED] = True
@@ -114,21 +120,6 @@ def _after_flush(session: Session, _context: Any) -> None:
         return
     if any(_shows(session, row, added_or_deleted=whole) for row, whole in _changed(session)):
         _mark(session)
-
-
-@event.listens_for(Session, "do_orm_execute")
-def _bulk_statement(state: ORMExecuteState) -> Any:
-    """An UPDATE or DELETE sent through the session, past the unit of work: run, then marked
-    (so the rows are locked before the version is, as in a flush). A column's topics are
-    changed row by row (`editorial.articles.set_topics`), where their column can be judged."""
-    if not (state.is_update or state.is_delete):
-        return None
-    table = getattr(state.statement, "table", None)
-    if getattr(table, "name", None) not in BULK_PUBLIC_TABLES:
-        return None
-    result = state.invoke_statement()
-    _mark(state.session)
-    return result
 
 
 @event.listens_for(Session, "after_commit")

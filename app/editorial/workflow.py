@@ -12,6 +12,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, select
 
 from app.config import Settings
+from app.db import mark_public_change
 from app.editorial import audit, guard
 from app.editorial.articles import (
     ArticleFields,
@@ -540,4 +541,6 @@ def _claim_scheduled(session: Session, article: Article, **values: Any) -> bool:
     if getattr(claimed, "rowcount", 0) != 1:
         return False
     session.refresh(article)
+    if article.status == ArticleStatus.published:
+        mark_public_change(session)
     return True

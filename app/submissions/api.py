@@ -84,7 +84,7 @@ def create_question(
     writer: Writer,
     client: ClientHash,
     idempotency_key: Annotated[str | None, Header(max_length=64)] = None,
-) -> QuestionCreated | JSONResponse:
+) -> JSONResponse:
     """Send a letter. Repeat the same `Idempotency-Key` to retry safely."""
     if not csrf.origin_allowed(request):
         return _error(403, "Cross-site requests are not accepted.")
@@ -101,7 +101,10 @@ def create_question(
     if isinstance(outcome, Refusal):
         return _refused(outcome)
     status_url = f"{site.settings.base_url}/ask/status/{outcome.token}"
-    return QuestionCreated(token=outcome.token, status_url=status_url)
+    # A response, not the model: FastAPI would check a model against `response_model` in a
+    # second trip to a worker thread.
+    created = QuestionCreated(token=outcome.token, status_url=status_url)
+    return JSONResponse(created.model_dump(), status_code=201)
 
 
 @router.get("/questions/{token}", response_model=QuestionStatusOut)
