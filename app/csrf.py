@@ -5,14 +5,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from collections.abc import AsyncIterator
 from typing import Annotated
 from urllib.parse import urlsplit
 
 from fastapi import Depends, HTTPException, Request, Response
 from starlette.datastructures import FormData
 
-from app.deps import services
+from app.deps import PostedForm, services
 
 TOKEN_FIELD = "csrf_token"  # nosec B105 - the name of a form field, not a secret
 
@@ -71,14 +70,13 @@ def csrf_valid(request: Request, submitted: object) -> bool:
     return hmac.compare_digest(submitted, _sign(services(request).secret_key, value))
 
 
-async def checked_form(request: Request) -> AsyncIterator[FormData]:
+async def checked_form(request: Request, form: PostedForm) -> FormData:
     """The posted form, once its CSRF token and origin are checked (403 otherwise); its
-    uploads are closed when the route is done with them."""
-    async with request.form() as form:
-        if not csrf_valid(request, form.get(TOKEN_FIELD)):
-            raise HTTPException(403, "The form expired. Go back, reload the page and try again.")
-        yield form
+    uploads are closed when the route is done with them (see `PostedForm`)."""
+    if not csrf_valid(request, form.get(TOKEN_FIELD)):
+        raise HTTPException(403, "The form expired. Go back, reload the page and try again.")
+    return form
 
 
 # The form of every staff and reader POST whose refusal is a plain 403 page.
-CheckedForm = Annotated[FormData, Depends(checked_form, scope="function")]
+CheckedForm = Annotated[FormData, Depends(checked_form)]

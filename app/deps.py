@@ -1,10 +1,11 @@
 """What routes are given: the site's services, database sessions and the posted form.
 
 `create_app` builds one `Services` and every route reaches it through the aliases below
-(`SettingsDep`, `SessionDep`, `WriteSession`, `Reads`, …), never through `app.state`. A feature's
-own long-lived parts (the queue's kept pages, the view counter, the letter writer) are in
-`Services.parts`, looked up by their class with `part(KeptPages)`, so the core never imports a
-feature to name them.
+(`SettingsDep`, `SessionDep`, `WriteSession`, `PostedForm`, …), never through `app.state`.
+A feature's own long-lived parts (the queue's kept pages, the view counter, the letter writer)
+are in `Services.parts`, looked up by their class with `part(KeptPages)`, so the core never
+imports a feature to name them. Brief reads are made through named methods (the editorial
+desk's are in `app.editorial.reads`), never by a route handing a function to `BriefReads`.
 """
 
 from __future__ import annotations
@@ -138,14 +139,9 @@ async def get_settings(request: Request) -> Settings:
     return services(request).settings
 
 
-async def get_reads(request: Request) -> BriefReads:
-    return services(request).reads
-
-
 ServicesDep = Annotated[Services, Depends(get_services)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SessionDep = Annotated[Session, Depends(get_session)]
 # Committed before the answer goes out, so a redirect saying "saved" follows the commit.
 WriteSession = Annotated[Session, Depends(get_write_session, scope="function")]
-Reads = Annotated[BriefReads, Depends(get_reads)]
 PostedForm = Annotated[FormData, Depends(get_form, scope="function")]

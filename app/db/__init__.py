@@ -6,11 +6,7 @@ Routes never choose among these: they take a session through the dependencies in
 `app.deps`, and services take the session they are given.
 """
 
-from app.db.content_version import (
-    bump_content_version,
-    mark_public_change,
-    read_content_version,
-)
+from app.db.content_version import mark_public_change, read_content_version
 from app.db.engines import SQLITE_BUSY_TIMEOUT_MS, core, make_engine
 from app.db.gate import WriteGate
 from app.db.reads import BriefReads
@@ -36,7 +32,6 @@ __all__ = [
     "SchemaBehindError",
     "WriteGate",
     "alembic_config",
-    "bump_content_version",
     "check_schema",
     "core",
     "current_revision",

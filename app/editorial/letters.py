@@ -8,7 +8,6 @@ from datetime import date, datetime
 from sqlmodel import Session, col, select
 
 from app.config import Settings
-from app.deps import found
 from app.editorial import audit
 from app.editorial.articles import ArticleFields
 from app.editorial.auth import has_role
@@ -184,8 +183,3 @@ def first_draft(question: Question) -> ArticleFields:
         signoff=question.signoff,
         topics=[question.topic_hint] if question.topic_hint else [],
     )
-
-
-def load_question(session: Session, question_id: int) -> Question:
-    """The letter with this id, or 404."""
-    return found(session, Question, question_id)

@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from sqlmodel import Session, col, select
 
 from app.csrf import CheckedForm
-from app.deps import SessionDep, SettingsDep, WriteSession
+from app.deps import SessionDep, SettingsDep, WriteSession, found
 from app.editorial import letters
 from app.editorial.aid import AidView, aid_view
 from app.editorial.anonymise import highlight
@@ -18,7 +18,6 @@ from app.editorial.articles import ArticleFields
 from app.editorial.auth import CurrentStaff, require_staff
 from app.editorial.editor import EditorPage, editor_context, opened_page
 from app.editorial.forms import PostedArticle, read_article_form
-from app.editorial.letters import load_question
 from app.editorial.pages import render_admin
 from app.editorial.staff import staff_names
 from app.editorial.workflow import status_words
@@ -66,7 +65,7 @@ def letter_context(
 
 @router.get("/questions/{question_id}")
 def letter_page(request: Request, question_id: int, session: SessionDep) -> Response:
-    question = load_question(session, question_id)
+    question = found(session, Question, question_id)
     article = letters.article_for(session=session, question=question)
     page = opened_page(session=session, article=article, start=letters.first_draft(question))
     return _letter_page(request, session, question, page)
@@ -82,7 +81,7 @@ def save_answer(
     session: WriteSession,
 ) -> Response:
     """Save the letter's answer and go back to its page, or show the form again."""
-    question = load_question(session, question_id)
+    question = found(session, Question, question_id)
     outcome = save_from_editor(
         session=session,
         settings=settings,

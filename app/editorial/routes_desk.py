@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 from sqlmodel import Session
+from starlette.datastructures import FormData
 
 from app.config import Settings
 from app.csrf import CheckedForm
@@ -16,9 +17,8 @@ from app.editorial import desk, letters
 from app.editorial.articles import ArticleFields, revision_fields
 from app.editorial.auth import CurrentStaff, require_staff
 from app.editorial.forms import ArticleForm, PostedArticle
-from app.editorial.letters import load_question
 from app.editorial.resources import callout_for_fields, callout_value
-from app.models import Article, ArticleRevision, Staff, utcnow
+from app.models import Article, ArticleRevision, Question, Staff, utcnow
 from app.templating import templates
 
 router = APIRouter(prefix="/admin", include_in_schema=False, dependencies=[Depends(require_staff)])
@@ -51,7 +51,7 @@ def letter_autosave(
     question_id: int, session: SessionDep, settings: SettingsDep, staff: CurrentStaff
 ) -> JSONResponse:
     """This editor's autosaved text for the letter's column, if newer than what was saved."""
-    article = letters.article_for(session=session, question=load_question(session, question_id))
+    article = letters.article_for(session=session, question=found(session, Question, question_id))
     return _pending(settings, session, article, staff)
 
 
@@ -73,17 +73,7 @@ def save_letter_autosave(
     session: WriteSession,
 ) -> JSONResponse:
     """Autosave what this editor is typing on the letter's page (or, asked to, forget it)."""
-    if posted.errors:
-        return _unkept(posted)
-    outcome = desk.autosave_from_editor(
-        session=session,
-        settings=settings,
-        staff=staff,
-        target=load_question(session, question_id),
-        fields=posted.fields,
-        forget=bool(form.get("forget")),
-    )
-    return _autosaved(settings, outcome)
+    return _autosave(session, settings, staff, form, posted, Question, question_id)
 
 
 @router.post("/columns/{article_id}/autosave")
@@ -96,13 +86,25 @@ def save_column_autosave(
     session: WriteSession,
 ) -> JSONResponse:
     """Autosave what this editor is typing on the column's page (or, asked to, forget it)."""
-    if posted.errors:
+    return _autosave(session, settings, staff, form, posted, Article, article_id)
+
+
+def _autosave(
+    session: Session,
+    settings: Settings,
+    staff: Staff,
+    form: FormData,
+    posted: ArticleForm,
+    kind: type[Question] | type[Article],
+    target_id: int,
+) -> JSONResponse:
+    if posted.errors:  # checked before the target, as the answer's 422 comes first
         return _unkept(posted)
     outcome = desk.autosave_from_editor(
         session=session,
         settings=settings,
         staff=staff,
-        target=found(session, Article, article_id),
+        target=found(session, kind, target_id),
         fields=posted.fields,
         forget=bool(form.get("forget")),
     )

@@ -10,14 +10,14 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi.responses import RedirectResponse
 
 from app.csrf import CheckedForm
-from app.deps import ServicesDep, SettingsDep, WriteSession, part
+from app.deps import ServicesDep, SettingsDep, WriteSession, found, part
 from app.editorial import letters
 from app.editorial.auth import CurrentStaff, require_staff
 from app.editorial.pages import kept_page, render_keepable
 from app.editorial.queue import FILTER_STATES, KeptPages, QueueFilter, queue_page
 from app.editorial.reads import Reads
 from app.editorial.workflow import IllegalMove, NotAllowed
-from app.models import MAX_ID, utcnow
+from app.models import MAX_ID, Question, utcnow
 
 router = APIRouter(prefix="/admin", include_in_schema=False, dependencies=[Depends(require_staff)])
 
@@ -94,7 +94,7 @@ def triage(
     action = str(form.get("action", ""))
     if action not in letters.TRIAGE:
         raise HTTPException(400)
-    question = letters.load_question(session, question_id)
+    question = found(session, Question, question_id)
     try:
         letters.triage(
             session=session,
@@ -124,7 +124,7 @@ def add_note(
         )
     letters.add_note(
         session=session,
-        question=letters.load_question(session, question_id),
+        question=found(session, Question, question_id),
         staff=staff,
         body=body[:5000],
         now=utcnow(),
@@ -145,7 +145,7 @@ def assign(
     try:
         letters.assign(
             session=session,
-            question=letters.load_question(session, question_id),
+            question=found(session, Question, question_id),
             staff=staff,
             assignee_id=int(assignee)
             if assignee.isascii() and assignee.isdigit() and int(assignee) <= MAX_ID
